@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'PASSWORD_REQUIRED'
   | 'INCORRECT_PASSWORD'
   | 'RENDER_FAILED'
-  | 'EMPTY_ANSWER';
+  | 'EMPTY_ANSWER'
+  | 'UNEXPECTED';
 
 /** Base class of every pagestream error. */
 export class PagestreamError extends Error {
@@ -181,6 +182,18 @@ export class EmptyAnswerError extends PagestreamError {
   constructor(message = 'the model returned an empty answer') {
     super('EMPTY_ANSWER', message);
   }
+}
+
+/** Something failed that pagestream did not anticipate; `cause` holds the original error. */
+export class UnexpectedError extends PagestreamError {
+  constructor(cause: unknown) {
+    super('UNEXPECTED', cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/** Errors from below are PagestreamErrors already; anything else is wrapped, keeping it as `cause`. */
+export function toPagestreamError(error: unknown): PagestreamError {
+  return error instanceof PagestreamError ? error : new UnexpectedError(error);
 }
 
 /** True for errors worth retrying: 408, 409, 429, 5xx, connection errors, broken streams, timeouts. */

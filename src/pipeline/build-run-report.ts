@@ -1,0 +1,115 @@
+import type { DocumentResult, PageResult } from './conversion-event.js';
+
+/** A failure as the report shows it: the stable code and the one-line message. */
+export interface ReportError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** One page as the run report (CONTRACT.md) shows it. */
+export interface ReportPage {
+  readonly input: string;
+  readonly page: number;
+  readonly status: PageResult['status'];
+  readonly finishReason: PageResult['finishReason'];
+  readonly stopper: string | null;
+  readonly imageWidth: number | null;
+  readonly imageHeight: number | null;
+  readonly downscaled: PageResult['downscaled'];
+  readonly renderMs: number | null;
+  readonly ttftMs: number | null;
+  readonly totalMs: number | null;
+  readonly chars: number | null;
+  readonly promptTokens: number | null;
+  readonly completionTokens: number | null;
+  readonly usageSource: PageResult['usageSource'];
+  readonly retries: number | null;
+  readonly error: ReportError | null;
+}
+
+/** The run report written by `--report` (see CONTRACT.md). */
+export interface RunReport {
+  readonly version: 1;
+  readonly inputs: readonly {
+    readonly path: string;
+    readonly pages: number;
+    readonly status: DocumentResult['status'];
+    readonly error: ReportError | null;
+  }[];
+  readonly pages: readonly ReportPage[];
+  readonly totals: {
+    readonly pages: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly stoppedEarly: number;
+    readonly promptTokens: number;
+    readonly completionTokens: number;
+    readonly wallMs: number;
+    readonly pagesPerSecond: number;
+  };
+}
+
+/** Build the contract's run report from finished documents. Secrets never enter it: it holds no request data. */
+export function buildRunReport(documents: readonly DocumentResult[], wallMs: number): RunReport {
+  const pages = documents.flatMap((document) => document.pages.map(toReportPage));
+  const count = (status: PageResult['status']) => pages.filter((page) => page.status === status).length;
+  const sum = (pick: (page: ReportPage) => number | null) => pages.reduce((total, page) => total + (pick(page) ?? 0), 0);
+  const succeeded = count('success');
+  return {
+    version: 1,
+    inputs: documents.map((document) => ({
+      path: document.input,
+      pages: document.pageCount,
+      status: document.status,
+      error: toReportError(document.error),
+    })),
+    pages,
+    totals: {
+      pages: pages.length,
+      succeeded,
+      failed: count('failed'),
+      skipped: count('skipped'),
+      stoppedEarly: pages.filter((page) => page.finishReason === 'stopper').length,
+      promptTokens: sum((page) => page.promptTokens),
+      completionTokens: sum((page) => page.completionTokens),
+      wallMs: round(wallMs),
+      pagesPerSecond: wallMs > 0 ? round((succeeded * 1000) / wallMs, 3) : 0,
+    },
+  };
+}
+
+function toReportPage(page: PageResult): ReportPage {
+  return {
+    input: page.input,
+    page: page.page,
+    status: page.status,
+    finishReason: page.finishReason,
+    stopper: page.stopper,
+    imageWidth: page.imageWidth,
+    imageHeight: page.imageHeight,
+    downscaled: page.downscaled,
+    renderMs: roundOrNull(page.renderMs),
+    ttftMs: roundOrNull(page.ttftMs),
+    totalMs: roundOrNull(page.totalMs),
+    chars: page.chars,
+    promptTokens: page.promptTokens,
+    completionTokens: page.completionTokens,
+    usageSource: page.usageSource,
+    retries: page.retries,
+    error: toReportError(page.error),
+  };
+}
+
+function toReportError(error: { code: string; message: string } | null): ReportError | null {
+  return error ? { code: error.code, message: error.message } : null;
+}
+
+function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function roundOrNull(value: number | null): number | null {
+  return value === null ? null : round(value);
+}

@@ -1,0 +1,230 @@
+import PQueue from 'p-queue';
+import { Observable, concat, defer, from, mergeMap, of, using } from 'rxjs';
+import type { DocumentSource } from '../backends/document-backend.js';
+import type { ChatClient } from '../client/create-chat-client.js';
+import { createChatClient } from '../client/create-chat-client.js';
+import { toPagestreamError } from '../errors.js';
+import { Semaphore } from '../internal/semaphore.js';
+import { resolveOptions } from '../options.js';
+import type { ConvertOptions, ResolvedConvertOptions } from '../options.js';
+import type { RenderPool } from '../render/render-pool.js';
+import { createRenderPool } from '../render/render-pool.js';
+import type { GenerationStopper } from '../stoppers/generation-stopper.js';
+import { resolveStoppers } from '../stoppers/resolve-stoppers.js';
+import type { ConversionEvent, PageResult } from './conversion-event.js';
+import { DocumentTracker } from './document-tracker.js';
+import { OpenedDocument } from './opened-document.js';
+import { decodePageAnswer } from './decode-page-answer.js';
+import { renderForRequest } from './render-for-request.js';
+import type { PageRequestItem } from './render-for-request.js';
+
+/** One input of a run: a source, or a source with its own name and password. */
+export type ConvertInput =
+  | DocumentSource
+  | { readonly source: DocumentSource; readonly name?: string; readonly password?: string };
+
+/** Options of a conversion run: the shared options, plus a signal that cancels the run. */
+export type ConvertRunOptions = ConvertOptions & {
+  /** Aborting cancels in-flight requests, stops rendering and releases every document. */
+  readonly signal?: AbortSignal | undefined;
+};
+
+/**
+ * Pages rendered ahead of the request workers. Together with the concurrency this bounds how many page
+ * images are held at once, so memory does not grow with the page count.
+ */
+const RENDER_AHEAD = 2;
+/** Documents being read (opened and rendered) at once; their answers may still be in flight after. */
+const DOCUMENTS_READ_AT_ONCE = 2;
+
+/** What every page of a run shares: one client, one request queue, one render pool, one page budget. */
+export interface RunContext {
+  readonly options: ResolvedConvertOptions;
+  readonly client: ChatClient;
+  readonly requests: PQueue;
+  readonly pageSlots: Semaphore;
+  readonly stoppers: readonly GenerationStopper[];
+  readonly signal: AbortSignal;
+  renderPool(): RenderPool;
+}
+
+/**
+ * Convert documents page by page, as a stream of events.
+ *
+ * Pages flow one by one: the first request leaves as soon as page 1 is rendered. Requests of all inputs
+ * share one queue of `concurrency` workers, and no page waits for another (no batch barrier). Each
+ * document is closed as soon as its last page is rendered. Unsubscribing aborts in-flight requests,
+ * stops rendering and releases documents, workers and sockets.
+ *
+ * Options are validated and the remote-services gate is checked when this is called, before anything
+ * is read or sent.
+ *
+ * @example
+ * ```ts
+ * convertStream(['a.pdf', 'b.pdf'], { url, enableRemoteServices: true }).subscribe((event) => {
+ *   if (event.type === 'page-done') console.log(event.result.input, event.result.page, event.result.status);
+ * });
+ * ```
+ */
+export function convertStream(
+  inputs: ConvertInput | readonly ConvertInput[],
+  options: ConvertRunOptions = {},
+): Observable<ConversionEvent> {
+  const { signal: userSignal, ...rest } = options;
+  const resolved = resolveOptions(rest);
+  // The gate: throws RemoteServicesDisabledError before any file is read or socket opened.
+  const client = createChatClient(resolved);
+  const list = (Array.isArray(inputs) ? inputs : [inputs]) as readonly ConvertInput[];
+
+  return new Observable<ConversionEvent>((subscriber) => {
+    const teardown = new AbortController();
+    const signal = userSignal ? AbortSignal.any([teardown.signal, userSignal]) : teardown.signal;
+    let pool: RenderPool | undefined;
+    const context: RunContext = {
+      options: resolved,
+      client,
+      requests: new PQueue({ concurrency: resolved.concurrency }),
+      pageSlots: new Semaphore(resolved.concurrency + RENDER_AHEAD),
+      stoppers: resolveStoppers(resolved),
+      signal,
+      renderPool: () => (pool ??= createRenderPool()),
+    };
+
+    const onAbort = () => subscriber.error(userSignal?.reason);
+    userSignal?.addEventListener('abort', onAbort, { once: true });
+    if (userSignal?.aborted) onAbort();
+
+    const subscription = from(list)
+      .pipe(
+        mergeMap((input, index) => readDocument(input, index, context), DOCUMENTS_READ_AT_ONCE),
+        mergeMap((item) => (item.kind === 'event' ? of(item.event) : requestPage(item, context))),
+      )
+      .subscribe(subscriber);
+
+    return () => {
+      userSignal?.removeEventListener('abort', onAbort);
+      teardown.abort(new PagestreamAbort());
+      subscription.unsubscribe();
+      context.requests.clear();
+      void client.close();
+      void pool?.close();
+    };
+  });
+}
+
+/** Reason given to in-flight work when a subscriber goes away (not an error anyone sees). */
+class PagestreamAbort extends Error {
+  constructor() {
+    super('the conversion was cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+type ReadItem = { readonly kind: 'event'; readonly event: ConversionEvent } | PageRequestItem;
+
+/** Open one input, render its selected pages under the page budget, and close it once all are rendered. */
+function readDocument(input: ConvertInput, index: number, context: RunContext): Observable<ReadItem> {
+  const { source, name, password } = normalizeInput(input);
+  return using(
+    () => new OpenedDocument(source, { index, name, password: password ?? context.options.password, context }),
+    (resource) =>
+      defer(() => (resource as OpenedDocument).opened).pipe(
+        mergeMap((opened) => {
+          if (opened.kind === 'failed') {
+            return of<ReadItem>({ kind: 'event', event: { type: 'document-done', result: opened.result } });
+          }
+          const { document, pages, tracker } = opened;
+          const announce = of<ReadItem>({
+            kind: 'event',
+            event: { type: 'document-opened', input: document.source, pageCount: document.pageCount, pages },
+          });
+          if (pages.length === 0) {
+            return concat(announce, of<ReadItem>({ kind: 'event', event: { type: 'document-done', result: tracker.finish() } }));
+          }
+          const rendered = from(pages).pipe(
+            mergeMap((page) => renderForRequest(document, page, tracker, context), RENDER_AHEAD + 1),
+          );
+          return concat(announce, rendered);
+        }),
+      ),
+  );
+}
+
+/** Send one rendered page through the shared request queue; emit its progress, result and, last, its document. */
+function requestPage(item: PageRequestItem, context: RunContext): Observable<ConversionEvent> {
+  if (item.kind === 'failed') return settle(item.tracker, item.result);
+  const { tracker, page, image } = item;
+  const input = tracker.input;
+  return new Observable<ConversionEvent>((subscriber) => {
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, context.signal]);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      context.pageSlots.release();
+    };
+
+    subscriber.next({ type: 'page-rendered', input, page, width: image.width, height: image.height, renderMs: image.renderMs });
+    context.requests
+      .add(
+        ({ signal: taskSignal }) =>
+          context.client.complete(
+            { image: { data: image.data, mimeType: image.mimeType }, prompt: item.prompt, stoppers: context.stoppers },
+            {
+              signal: taskSignal ?? signal,
+              onEvent: (event) => {
+                if (event.type === 'request-sent') subscriber.next({ type: 'request-sent', input, page, attempt: event.attempt });
+                else if (event.type === 'first-token') subscriber.next({ type: 'first-token', input, page, ttftMs: event.ttftMs });
+                else if (event.type === 'retry')
+                  subscriber.next({ type: 'retry', input, page, attempt: event.attempt, delayMs: event.delayMs, error: event.error });
+                else subscriber.next({ type: 'stopped-early', input, page, stopper: event.stopper });
+              },
+            },
+          ),
+        { signal },
+      )
+      .then(
+        (completion) => {
+          release();
+          const result = decodePageAnswer(item, completion, context.options.responseFormat);
+          settle(tracker, result).subscribe(subscriber);
+        },
+        (error: unknown) => {
+          release();
+          if (signal.aborted) return; // cancelled: the run is going away, nobody listens.
+          settle(tracker, failedPage(item, error)).subscribe(subscriber);
+        },
+      );
+    return () => {
+      controller.abort(new PagestreamAbort());
+      release();
+    };
+  });
+}
+
+/** Emit a page's result, then its document's result if that was the document's last page. */
+function settle(tracker: DocumentTracker, result: PageResult): Observable<ConversionEvent> {
+  const done = tracker.record(result);
+  const pageDone = of<ConversionEvent>({ type: 'page-done', result });
+  return done ? concat(pageDone, of<ConversionEvent>({ type: 'document-done', result: done })) : pageDone;
+}
+
+function failedPage(item: Extract<PageRequestItem, { kind: 'image' }>, error: unknown): PageResult {
+  return {
+    ...item.tracker.emptyResult(item.page),
+    status: 'failed',
+    finishReason: 'error',
+    imageWidth: item.image.width,
+    imageHeight: item.image.height,
+    downscaled: item.image.downscaled ?? null,
+    renderMs: item.image.renderMs,
+    error: toPagestreamError(error),
+  };
+}
+
+function normalizeInput(input: ConvertInput): { source: DocumentSource; name?: string | undefined; password?: string | undefined } {
+  if (typeof input === 'object' && 'source' in input) return input;
+  return { source: input };
+}
+
