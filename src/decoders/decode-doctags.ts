@@ -123,14 +123,27 @@ function textOf(node: DocTagsNode): string {
   for (const child of node.children) {
     if (typeof child === 'string') parts.push(child);
     else if (child.children.length > 0) parts.push(` ${textOf(child)} `);
+    // Cell and row tokens separate the texts of a nested table.
+    else if (!LOC.test(child.name)) parts.push(' ');
   }
   return parts.join('');
 }
 
-/** The element's own text: its string children and unknown nested elements, not captions or lists. */
+/**
+ * The element's own text: its string children and unknown nested elements, not captions or lists. An
+ * `<inline>` run (a heading with formatted parts) reads as its texts joined by spaces.
+ */
 function ownText(element: DocTagsElement): string {
   return element.children
-    .map((child) => (typeof child === 'string' ? child : isStructural(child.name) ? '' : textOf(child)))
+    .map((child) =>
+      typeof child === 'string'
+        ? child
+        : child.name === 'inline'
+          ? textOf(child).replace(/\s+/g, ' ')
+          : isStructural(child.name)
+            ? ''
+            : textOf(child),
+    )
     .join('')
     .trim();
 }
