@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { openDocument } from '../backends/open-document.js';
+import { parsePageRanges } from '../internal/parse-page-ranges.js';
+import { renderToDirectory } from '../render/render-to-directory.js';
+import { EXIT, writeReport } from './cli-io.js';
+import type { CliIo } from './cli-io.js';
+import { UsageError } from './usage-error.js';
+
+export const RENDER_HELP = `Usage: pagestream render <input> --out-dir <dir> [options]
+
+Renders pages to image files (page-0001.png, ...) without any network.
+
+  --out-dir <dir>        folder for the images (required; created if missing)
+  --scale <x>            render scale, 1 = 72 dpi (default 2)
+  --max-size <px>        longest image edge (default none)
+  --image-format <f>     png | jpeg | webp (default png)
+  --image-quality <n>    JPEG/WebP quality 1-100 (default 90)
+  --pages <ranges>       1-based pages, e.g. 1-3,7,10- (default all)
+  --password <pw>        password of an encrypted PDF
+  --report <path>        write the run report as JSON (network fields null)
+`;
+
+/** `pagestream render`: returns the exit code. */
+export async function runRenderCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      'out-dir': { type: 'string' },
+      scale: { type: 'string', default: '2' },
+      'max-size': { type: 'string' },
+      'image-format': { type: 'string', default: 'png' },
+      'image-quality': { type: 'string', default: '90' },
+      pages: { type: 'string' },
+      password: { type: 'string' },
+      report: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(RENDER_HELP);
+    return EXIT.ok;
+  }
+  const [input, ...extra] = positionals;
+  if (input === undefined || extra.length > 0) throw new UsageError('render: give exactly one input document');
+  const outDir = values['out-dir'];
+  if (outDir === undefined) throw new UsageError('render: --out-dir <dir> is required');
+  const scale = positiveNumber('--scale', values.scale);
+  const maxSize = values['max-size'] === undefined ? undefined : positiveNumber('--max-size', values['max-size']);
+  const quality = positiveNumber('--image-quality', values['image-quality']);
+  const format = values['image-format'];
+  if (format !== 'png' && format !== 'jpeg' && format !== 'webp') {
+    throw new UsageError(`--image-format: expected png, jpeg or webp; got ${JSON.stringify(format)}`);
+  }
+
+  let pages: number[] | undefined;
+  if (values.pages !== undefined) {
+    // Page ranges need the page count: open once to check them before any image is written.
+    const document = await openDocument(input, { password: values.password, signal: io.signal });
+    try {
+      pages = parsePageRanges(values.pages, document.pageCount);
+    } finally {
+      await document.close();
+    }
+  }
+  const report = await renderToDirectory(input, {
+    outDir,
+    scale,
+    maxSize,
+    imageFormat: format,
+    quality,
+    pages,
+    password: values.password,
+    signal: io.signal,
+  });
+  if (values.report) await writeReport(values.report, report);
+  for (const page of report.pages) {
+    if (page.error) io.stderr.write(`error: ${page.error.code}: ${input} page ${page.page}: ${page.error.message}\n`);
+  }
+  return report.totals.failed > 0 ? EXIT.pagesFailed : EXIT.ok;
+}
+
+function positiveNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag}: expected a positive number; got ${JSON.stringify(text)}`);
+  return value;
+}
