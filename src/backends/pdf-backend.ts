@@ -1,0 +1,196 @@
+import { createCanvas } from '@napi-rs/canvas';
+import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { DocumentError, RenderError } from '../errors.js';
+import { encodeCanvas } from '../render/encode-canvas.js';
+import { planRender } from '../render/plan-render.js';
+import type { DocumentBackend, PageImage, PageInfo, RenderOptions } from './document-backend.js';
+import { loadPdfjs, pdfjsAssets } from './load-pdfjs.js';
+
+/** Options of {@link PdfBackend.open}. */
+export interface PdfBackendOptions {
+  /** Name shown in errors and reports. */
+  readonly name: string;
+  /** User password; an empty user password opens without one. */
+  readonly password?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * A PDF opened with pdf.js in this thread. Pages are loaded on demand and released (`page.cleanup()`,
+ * canvas dropped) as soon as each render is encoded, so memory does not grow with the page count.
+ */
+export class PdfBackend implements DocumentBackend {
+  readonly format = 'pdf' as const;
+  readonly source: string;
+  readonly pageCount: number;
+  #task: PDFDocumentLoadingTask;
+  #document: PDFDocumentProxy;
+  #infos = new Map<number, PageInfo>();
+  #closed = false;
+
+  private constructor(source: string, task: PDFDocumentLoadingTask, document: PDFDocumentProxy) {
+    this.source = source;
+    this.#task = task;
+    this.#document = document;
+    this.pageCount = document.numPages;
+  }
+
+  /**
+   * Open PDF bytes. The bytes are copied: pdf.js takes ownership of (detaches) the buffer it is given.
+   * @throws DocumentError `PASSWORD_REQUIRED`, `INCORRECT_PASSWORD` or `INVALID_DOCUMENT`.
+   */
+  static async open(bytes: Uint8Array, options: PdfBackendOptions): Promise<PdfBackend> {
+    const { signal, name } = options;
+    signal?.throwIfAborted();
+    const pdfjs = await loadPdfjs();
+    const task = pdfjs.getDocument({
+      data: bytes.slice(),
+      ...pdfjsAssets(),
+      cMapPacked: true,
+      password: options.password,
+      isEvalSupported: false,
+      disableFontFace: true,
+      // pdf.js logs warnings about recoverable damage on the console; a library must not.
+      verbosity: pdfjs.VerbosityLevel.ERRORS,
+    });
+    const onAbort = () => void task.destroy();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const document = await task.promise;
+      if (document.numPages < 1) throw new Error('the document has no pages');
+      return new PdfBackend(name, task, document);
+    } catch (error) {
+      await task.destroy();
+      if (signal?.aborted) throw signal.reason;
+      throw describeOpenError(name, error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async pageInfo(page: number, signal?: AbortSignal): Promise<PageInfo> {
+    const known = this.#infos.get(page);
+    if (known) return known;
+    let info: PageInfo;
+    try {
+      const pdfPage = await this.#loadPage(page, signal);
+      const { width, height } = pdfPage.getViewport({ scale: 1 });
+      info = { page, width, height, rotation: pdfPage.rotate, valid: true };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (this.#closed) throw error;
+      info = { page, width: 0, height: 0, rotation: 0, valid: false, invalidReason: reasonOf(error) };
+    }
+    this.#infos.set(page, info);
+    return info;
+  }
+
+  async renderPage(page: number, options: RenderOptions, signal?: AbortSignal): Promise<PageImage> {
+    const started = performance.now();
+    const pdfPage = await this.#loadPage(page, signal);
+    try {
+      const base = pdfPage.getViewport({ scale: 1 });
+      const plan = planRender(base.width, base.height, options);
+      const viewport = pdfPage.getViewport({ scale: plan.scale });
+      const canvas = createCanvas(plan.width, plan.height);
+      const context = canvas.getContext('2d');
+      context.fillStyle = '#ffffff';
+      context.fillRect(0, 0, plan.width, plan.height);
+      // pdf.js is typed against the DOM canvas; @napi-rs/canvas is the implementation it uses in Node.
+      const task = pdfPage.render({
+        canvas: canvas as never,
+        canvasContext: context as never,
+        viewport,
+        background: '#ffffff',
+      });
+      const onAbort = () => task.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        await task.promise;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw new RenderError(page, `cannot render the page: ${reasonOf(error)}`, { cause: error });
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+      const encoded = await encodeCanvas(canvas, options.format, options.quality);
+      signal?.throwIfAborted();
+      return {
+        page,
+        ...encoded,
+        width: plan.width,
+        height: plan.height,
+        scale: plan.scale,
+        downscaled: plan.downscaled,
+        renderMs: performance.now() - started,
+      };
+    } finally {
+      // Drop the page's operator lists, fonts and images now rather than when the document closes.
+      pdfPage.cleanup();
+    }
+  }
+
+  async textLayer(page: number, signal?: AbortSignal): Promise<string> {
+    const pdfPage = await this.#loadPage(page, signal);
+    try {
+      const content = await pdfPage.getTextContent();
+      signal?.throwIfAborted();
+      let text = '';
+      for (const item of content.items) {
+        if (!('str' in item)) continue;
+        text += item.str;
+        if (item.hasEOL) text += '\n';
+      }
+      return text
+        .split('\n')
+        .map((line) => line.trimEnd())
+        .join('\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+    } finally {
+      pdfPage.cleanup();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#task.destroy();
+  }
+
+  async #loadPage(page: number, signal: AbortSignal | undefined): Promise<PDFPageProxy> {
+    signal?.throwIfAborted();
+    if (this.#closed) throw new RenderError(page, 'the document is closed');
+    if (!Number.isInteger(page) || page < 1 || page > this.pageCount)
+      throw new RenderError(page, `no such page (the document has ${this.pageCount} pages)`);
+    try {
+      return await this.#document.getPage(page);
+    } catch (error) {
+      throw new RenderError(page, `cannot load the page: ${reasonOf(error)}`, { cause: error });
+    } finally {
+      signal?.throwIfAborted();
+    }
+  }
+}
+
+function describeOpenError(name: string, error: unknown): DocumentError {
+  const { name: kind, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  if (kind === 'PasswordException' && code === 1)
+    return new DocumentError(
+      'PASSWORD_REQUIRED',
+      name,
+      'the PDF is encrypted and needs a password: pass --password (library: `password`)',
+      { cause: error },
+    );
+  if (kind === 'PasswordException')
+    return new DocumentError('INCORRECT_PASSWORD', name, 'the password is not correct for this PDF', {
+      cause: error,
+    });
+  return new DocumentError('INVALID_DOCUMENT', name, `not a readable PDF: ${reasonOf(error)}`, {
+    cause: error,
+  });
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,32 @@
+import { InvalidOptionsError } from '../errors.js';
+
+/**
+ * Parse a 1-based page selection such as `'1-3,7,10-'` against a document's page count. Parts are
+ * single pages (`7`), closed ranges (`1-3`), open ranges (`10-` to the end, `-3` from the start).
+ * Spaces are ignored. The result is ascending and without duplicates, because pages are converted and
+ * reported in document order whatever order the selection names them in.
+ *
+ * @throws InvalidOptionsError naming the bad part: not a number, a reversed range, or a page beyond
+ * `pageCount`.
+ * @example
+ * parsePageRanges('1-3,7,10-', 12); // [1, 2, 3, 7, 10, 11, 12]
+ */
+export function parsePageRanges(spec: string, pageCount: number): number[] {
+  const fail = (why: string) =>
+    new InvalidOptionsError(`invalid pages ${JSON.stringify(spec)}: ${why} (expected e.g. "1-3,7,10-")`);
+  const parts = spec.replace(/\s+/g, '').split(',');
+  const pages = new Set<number>();
+  for (const part of parts) {
+    const match = /^(\d*)(-?)(\d*)$/.exec(part);
+    if (part === '' || part === '-' || !match) throw fail(`"${part}" is not a page or a range`);
+    const [, from = '', dash, to = ''] = match;
+    const first = from === '' ? 1 : Number(from);
+    const last = dash === '' ? first : to === '' ? pageCount : Number(to);
+    if (first < 1 || last < 1) throw fail(`pages start at 1, got "${part}"`);
+    if (first > last) throw fail(`range "${part}" is reversed`);
+    if (last > pageCount || first > pageCount)
+      throw fail(`"${part}" is beyond the last page (the document has ${pageCount} pages)`);
+    for (let page = first; page <= last; page++) pages.add(page);
+  }
+  return [...pages].sort((a, b) => a - b);
+}
