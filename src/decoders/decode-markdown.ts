@@ -1,4 +1,4 @@
-import type { Nodes, Parents, RootContent } from 'mdast';
+import type { Nodes, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
@@ -124,6 +124,6 @@ function plain(node: Nodes): string {
     case 'image':
       return node.alt ?? '';
     default:
-      return 'children' in node ? (node as Parents).children.map((c) => plain(c)).join('') : '';
+      return 'children' in node ? (node).children.map((c) => plain(c)).join('') : '';
   }
 }

@@ -116,7 +116,7 @@ class DoclingBuilder {
       prov: this.#prov(page, bbox, text.length),
       orig: text,
       text,
-    } as DoclingText);
+    });
     return ref;
   }
 
