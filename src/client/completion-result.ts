@@ -27,6 +27,11 @@ export interface CompletionResult {
   readonly retries: number;
   /** The model name the server reported, if any. */
   readonly model: string | null;
+  /**
+   * Refusal text the model sent (OpenAI's `refusal` field) instead of, or beside, an answer. An answer
+   * with a refusal and no text finishes with `content_filter`. Absent when there was none.
+   */
+  readonly refusal?: string;
 }
 
 /** Progress of one request, for progress displays and benchmarks. */

@@ -22,6 +22,8 @@ export interface StopperRunner {
   readonly totalChars: number;
   /** Content deltas so far. */
   readonly deltas: number;
+  /** The decision, once a stopper has fired. */
+  readonly decision: StopDecision | undefined;
   /** Total characters of window shown to stoppers so far (a cost counter, for tests and benchmarks). */
   readonly charsShown: number;
 }
@@ -53,6 +55,9 @@ export function createStopperRunner(stoppers: readonly GenerationStopper[]): Sto
     },
     get charsShown() {
       return charsShown;
+    },
+    get decision() {
+      return decision;
     },
     push(delta) {
       if (decision !== undefined) return decision;

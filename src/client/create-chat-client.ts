@@ -1,0 +1,391 @@
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import {
+  ConnectionError,
+  IncompleteStreamError,
+  InvalidOptionsError,
+  InvalidResponseError,
+  PagestreamError,
+  RemoteServicesDisabledError,
+  TimeoutError,
+  isRetryable,
+} from '../errors.js';
+import { delay } from '../internal/delay.js';
+import { linkSignals } from '../internal/link-signals.js';
+import type { ResolvedConvertOptions } from '../options.js';
+import { createStopperRunner } from '../stoppers/create-stopper-runner.js';
+import type { GenerationStopper } from '../stoppers/generation-stopper.js';
+import { resolveStoppers } from '../stoppers/resolve-stoppers.js';
+import { buildRequestBody } from './build-request-body.js';
+import { CompletionAccumulator, toStreamError } from './completion-accumulator.js';
+import type { CompletionEvent, CompletionResult } from './completion-result.js';
+import { computeBackoffDelay } from './compute-backoff-delay.js';
+import { createHttpStatusError, extractServerMessage } from './create-http-status-error.js';
+import type { ChatClient, CompleteOptions, PageRequest } from './page-request.js';
+import { parseEventStream } from './parse-event-stream.js';
+import { redactUrl } from './redact-url.js';
+
+/** Most of an error or unexpected body read for its message; the rest is dropped. */
+const MAX_ERROR_BODY = 64 * 1024;
+/** Largest non-streamed JSON answer accepted, in bytes. */
+const MAX_JSON_BODY = 64 * 2 ** 20;
+
+/** Abort reason used when a stopper ends the answer: the request is cancelled on purpose. */
+class StoppedEarly extends Error {}
+
+/**
+ * Create the transport to one OpenAI-compatible `/v1/chat/completions` endpoint: one undici `Agent`
+ * with keep-alive connections sized to `options.concurrency`, SSE streaming with early abort by
+ * stoppers, retries with backoff, and time limits.
+ *
+ * Nothing is looked up, read or connected before the remote-services gate is checked.
+ *
+ * @throws RemoteServicesDisabledError unless `options.enableRemoteServices` is true (checked first).
+ * @throws InvalidOptionsError when `options.url` is missing.
+ * @example
+ * ```ts
+ * const client = createChatClient(resolveOptions({ url, enableRemoteServices: true }));
+ * try {
+ *   const { text } = await client.complete({ image: { data: png, mimeType: 'image/png' }, prompt });
+ * } finally {
+ *   await client.close();
+ * }
+ * ```
+ */
+export function createChatClient(options: ResolvedConvertOptions): ChatClient {
+  if (!options.enableRemoteServices) throw new RemoteServicesDisabledError();
+  if (options.url === undefined) {
+    throw new InvalidOptionsError(
+      'url: the chat-completions URL is required, e.g. http://127.0.0.1:8000/v1/chat/completions (CLI: --url or PAGESTREAM_URL)',
+    );
+  }
+  return new UndiciChatClient(options, options.url);
+}
+
+interface Attempt {
+  readonly number: number;
+  readonly request: PageRequest;
+  readonly stoppers: readonly GenerationStopper[];
+  /** Aborts for the caller's signal and the page deadline. */
+  readonly signal: AbortSignal;
+  readonly onEvent: ((event: CompletionEvent) => void) | undefined;
+}
+
+type AttemptResult = Omit<CompletionResult, 'totalMs' | 'retries'>;
+
+class UndiciChatClient implements ChatClient {
+  readonly #options: ResolvedConvertOptions;
+  readonly #url: string;
+  readonly #safeUrl: string;
+  readonly #agent: Agent;
+  readonly #headers: Record<string, string>;
+  readonly #stoppers: readonly GenerationStopper[];
+
+  constructor(options: ResolvedConvertOptions, url: string) {
+    this.#options = options;
+    this.#url = url;
+    this.#safeUrl = redactUrl(url);
+    this.#agent = new Agent({
+      connections: options.concurrency,
+      connect: { timeout: options.connectTimeout },
+      // Our own first-token and idle timers govern; undici's would fire with less precise errors.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'text/event-stream, application/json',
+    };
+    if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+    // Lower-cased so a user's `Authorization` replaces ours instead of being sent beside it.
+    for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
+    this.#headers = headers;
+    this.#stoppers = resolveStoppers(options);
+  }
+
+  async complete(request: PageRequest, options: CompleteOptions = {}): Promise<CompletionResult> {
+    const { signal, onEvent } = options;
+    signal?.throwIfAborted();
+    const started = performance.now();
+    const { pageTimeout, retries: maxRetries } = this.#options;
+    const deadline = new AbortController();
+    const deadlineTimer =
+      pageTimeout === undefined
+        ? undefined
+        : setTimeout(() => deadline.abort(new TimeoutError('page', pageTimeout)), pageTimeout);
+    const outer = linkSignals(signal, deadline.signal);
+    const stoppers = request.stoppers ?? this.#stoppers;
+    let retries = 0;
+    try {
+      for (;;) {
+        try {
+          const result = await this.#attempt({
+            number: retries + 1,
+            request,
+            stoppers,
+            signal: outer,
+            onEvent,
+          });
+          return { ...result, retries, totalMs: performance.now() - started };
+        } catch (error) {
+          if (outer.aborted) throw outer.reason;
+          if (retries >= maxRetries || !isRetryable(error)) throw error;
+          retries++;
+          const delayMs = computeBackoffDelay(retries, retryAfterOf(error));
+          onEvent?.({ type: 'retry', attempt: retries, delayMs, error: error as Error });
+          await delay(delayMs, outer);
+        }
+      }
+    } finally {
+      clearTimeout(deadlineTimer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  async #attempt(attempt: Attempt): Promise<AttemptResult> {
+    const options = this.#options;
+    const controller = new AbortController();
+    const signal = linkSignals(controller.signal, attempt.signal);
+    let timedOut: TimeoutError | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (kind: 'first-token' | 'idle', ms: number): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = new TimeoutError(kind, ms);
+        controller.abort(timedOut);
+      }, ms);
+    };
+    const fail = (error: unknown, phase: 'connect' | 'body', receivedChars: number): unknown => {
+      if (attempt.signal.aborted) return attempt.signal.reason;
+      if (timedOut !== undefined) return timedOut;
+      if (error instanceof PagestreamError) return error;
+      return phase === 'connect'
+        ? this.#connectionError(error)
+        : new IncompleteStreamError(receivedChars, { cause: error });
+    };
+
+    const body = JSON.stringify(buildRequestBody(options, attempt.request));
+    const sentAt = performance.now();
+    attempt.onEvent?.({ type: 'request-sent', attempt: attempt.number });
+    arm('first-token', options.firstTokenTimeout ?? options.timeout);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await undiciRequest(this.#url, {
+        method: 'POST',
+        dispatcher: this.#agent,
+        headers: this.#headers,
+        body,
+        signal,
+      });
+    } catch (error) {
+      clearTimeout(timer);
+      throw fail(error, 'connect', 0);
+    }
+
+    const accumulator = new CompletionAccumulator();
+    const runner = createStopperRunner(attempt.stoppers);
+    const parts: string[] = [];
+    const state: { ttftMs: number | null; whole: boolean } = { ttftMs: null, whole: false };
+    let onContent = (delta: string): boolean => {
+      if (state.ttftMs === null) {
+        state.ttftMs = performance.now() - sentAt;
+        attempt.onEvent?.({ type: 'first-token', ttftMs: state.ttftMs });
+      }
+      parts.push(delta);
+      return runner.push(delta) !== undefined;
+    };
+    try {
+      const { statusCode, headers } = response;
+      if (statusCode < 200 || statusCode >= 300) {
+        const text = await readText(response.body, MAX_ERROR_BODY);
+        throw createHttpStatusError({ status: statusCode, url: this.#safeUrl, headers, body: text });
+      }
+      const contentType = String(headers['content-type'] ?? '').toLowerCase();
+      const streamed = contentType.includes('text/event-stream') || (contentType === '' && options.stream);
+      if (!streamed && !/[/+]json\b/.test(contentType)) {
+        const text = await readText(response.body, MAX_ERROR_BODY);
+        throw new InvalidResponseError(
+          `expected an event stream or JSON from ${this.#safeUrl}, got ${contentType === '' ? 'no content type' : `"${contentType}"`} (HTTP ${statusCode})${describeBody(text)}; is the URL the chat-completions endpoint (.../v1/chat/completions)?`,
+        );
+      }
+      if (streamed) {
+        let sawData = false;
+        let done = false;
+        const onBytes = (): void => {
+          if (sawData) arm('idle', options.timeout);
+        };
+        for await (const event of parseEventStream(response.body, onBytes)) {
+          if (!sawData) {
+            sawData = true;
+            arm('idle', options.timeout);
+          }
+          if (done) continue; // nothing after [DONE] counts; read on so the connection can be reused
+          if (event.event === 'error') throw toStreamError(parseErrorEvent(event.data));
+          const data = event.data.trim();
+          if (data === '[DONE]') {
+            done = true;
+            continue;
+          }
+          if (data === '') continue;
+          let chunk: unknown;
+          try {
+            chunk = JSON.parse(data);
+          } catch (error) {
+            // An event cut off by the end of the stream is a broken stream, judged below.
+            if (event.atEnd) continue;
+            throw new InvalidResponseError(`a stream event was not JSON: ${preview(data)}`, { cause: error });
+          }
+          const delta = accumulator.add(chunk);
+          if (delta !== '' && onContent(delta)) {
+            controller.abort(new StoppedEarly());
+            break;
+          }
+        }
+        if (runner.decision === undefined && !done && accumulator.rawFinishReason === undefined) {
+          throw new IncompleteStreamError(runner.totalChars);
+        }
+      } else {
+        arm('idle', options.timeout);
+        const text = await readText(response.body, MAX_JSON_BODY, () => arm('idle', options.timeout));
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch (error) {
+          throw new InvalidResponseError(`the answer was not valid JSON${describeBody(text)}`, {
+            cause: error,
+          });
+        }
+        if (
+          typeof json !== 'object' ||
+          json === null ||
+          !('choices' in json) ||
+          !Array.isArray(json.choices)
+        ) {
+          accumulator.add(json); // throws its `error`, if it has one
+          throw new InvalidResponseError(`the answer had no choices${describeBody(text)}`);
+        }
+        // Stoppers still trim a whole answer (text after </doctag>, a repeated tail); one "delta".
+        state.whole = true;
+        const content = accumulator.add(json);
+        if (content !== '') onContent(content);
+      }
+    } catch (error) {
+      response.body.destroy();
+      throw fail(error, 'body', runner.totalChars);
+    } finally {
+      clearTimeout(timer);
+      onContent = () => false;
+    }
+
+    const text = parts.join('');
+    const { decision } = runner;
+    const { ttftMs } = state;
+    // A whole answer counts as one "delta", which is no token count: without server usage, say nothing.
+    const usage =
+      state.whole && !accumulator.hasUsage
+        ? { ...accumulator.usage(0), completionTokens: null }
+        : accumulator.usage(runner.deltas);
+    const model = accumulator.model;
+    if (decision !== undefined) {
+      attempt.onEvent?.({ type: 'stopped-early', stopper: decision.stopper });
+      return {
+        text: text.slice(0, decision.end),
+        finishReason: 'stopper',
+        stopper: decision.stopper,
+        usage,
+        ttftMs,
+        model,
+      };
+    }
+    return {
+      text,
+      finishReason: accumulator.finishReason(text),
+      stopper: null,
+      usage,
+      ttftMs,
+      model,
+      ...(accumulator.refusal === '' ? {} : { refusal: accumulator.refusal }),
+    };
+  }
+
+  #connectionError(error: unknown): PagestreamError {
+    const code = errorCode(error);
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError('connect', this.#options.connectTimeout);
+    const host = hostOf(this.#url);
+    const what =
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? `could not resolve ${host}`
+        : code === 'ECONNREFUSED'
+          ? `connection to ${host} refused (is the server running?)`
+          : `connection to ${host} failed`;
+    const reason = code ?? (error instanceof Error ? error.message : String(error));
+    return new ConnectionError(this.#safeUrl, `${what}: ${reason}`, { cause: error });
+  }
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  return typeof error === 'object' &&
+    error !== null &&
+    'retryAfterMs' in error &&
+    typeof error.retryAfterMs === 'number'
+    ? error.retryAfterMs
+    : undefined;
+}
+
+/** The first `code` along an error's cause chain (undici wraps the socket's error). */
+function errorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    if ('code' in e && typeof e.code === 'string' && e.code !== 'UND_ERR') {
+      // undici's own socket codes are less telling than the system error they wrap.
+      if (!(e.code === 'UND_ERR_SOCKET' && 'cause' in e && errorCode(e.cause) !== undefined)) return e.code;
+    }
+    e = 'cause' in e ? e.cause : undefined;
+  }
+  return undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/** Read a body as UTF-8 text, up to `limit` bytes; the rest is not read and the body is destroyed. */
+async function readText(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+  onBytes: () => void = () => undefined,
+): Promise<string> {
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    onBytes();
+    size += chunk.byteLength;
+    text += decoder.decode(chunk, { stream: true });
+    if (size >= limit) break;
+  }
+  return text + decoder.decode();
+}
+
+function parseErrorEvent(data: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    return typeof parsed === 'object' && parsed !== null && 'error' in parsed ? parsed.error : parsed;
+  } catch {
+    return data.trim() === '' ? 'an error event without details' : data;
+  }
+}
+
+function describeBody(text: string): string {
+  const message = extractServerMessage(text);
+  return message === undefined ? '' : `: ${message}`;
+}
+
+function preview(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
