@@ -69,9 +69,14 @@ class Context {
 
   toBox(loc: LocationGrid): BoundingBox | undefined {
     if (this.#width === undefined || this.#height === undefined) return undefined;
-    const x = this.#width / LOC_GRID;
-    const y = this.#height / LOC_GRID;
-    return { left: loc.left * x, top: loc.top * y, right: loc.right * x, bottom: loc.bottom * y };
+    const w = this.#width;
+    const h = this.#height;
+    return {
+      left: (loc.left * w) / LOC_GRID,
+      top: (loc.top * h) / LOC_GRID,
+      right: (loc.right * w) / LOC_GRID,
+      bottom: (loc.bottom * h) / LOC_GRID,
+    };
   }
 }
 

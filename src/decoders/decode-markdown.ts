@@ -124,6 +124,6 @@ function plain(node: Nodes): string {
     case 'image':
       return node.alt ?? '';
     default:
-      return 'children' in node ? (node).children.map((c) => plain(c)).join('') : '';
+      return 'children' in node ? node.children.map((c) => plain(c)).join('') : '';
   }
 }

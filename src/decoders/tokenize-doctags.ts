@@ -91,8 +91,9 @@ export function tokenizeDocTags(text: string): DocTagsToken[] {
     tokens.push({ type: match[1] === '/' ? 'close' : 'open', name, start, end });
     last = end;
   }
-  if (last < text.length)
-    tokens.push({ type: 'text', value: text.slice(last), start: last, end: text.length });
+  // A tag the model was still writing when the answer was cut off (`<tex`) is not text.
+  const tail = text.slice(last).replace(/<\/?[A-Za-z_][A-Za-z0-9_]*\/?$/, '');
+  if (tail !== '') tokens.push({ type: 'text', value: tail, start: last, end: last + tail.length });
   return tokens;
 }
 
