@@ -2,6 +2,7 @@ import { createCanvas, loadImage, type Image } from '@napi-rs/canvas';
 import { DocumentError, RenderError } from '../errors.js';
 import { encodeCanvas } from '../render/encode-canvas.js';
 import { planRender } from '../render/plan-render.js';
+import { checkImageStructure } from './check-image-structure.js';
 import type { DocumentBackend, PageImage, PageInfo, RenderOptions } from './document-backend.js';
 
 /**
@@ -23,6 +24,9 @@ export class ImageBackend implements DocumentBackend {
 
   /** Decode image bytes. @throws DocumentError `INVALID_DOCUMENT` when the image cannot be decoded. */
   static async open(bytes: Uint8Array, name: string, format: 'png' | 'jpeg' | 'webp'): Promise<ImageBackend> {
+    const damage = checkImageStructure(bytes, format);
+    if (damage !== undefined)
+      throw new DocumentError('INVALID_DOCUMENT', name, `cannot decode the image: ${damage}`);
     let image: Image;
     try {
       image = await loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -44,7 +44,8 @@ export class PdfBackend implements DocumentBackend {
     signal?.throwIfAborted();
     const pdfjs = await loadPdfjs();
     const task = pdfjs.getDocument({
-      data: bytes.slice(),
+      // A real copy: `Buffer#slice` would be a view, and pdf.js refuses Buffers.
+      data: new Uint8Array(bytes),
       ...pdfjsAssets(),
       cMapPacked: true,
       password: options.password,

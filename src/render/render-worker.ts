@@ -49,7 +49,7 @@ async function render(request: Extract<WorkerRequest, { type: 'render' }>): Prom
     const data =
       image.data.byteOffset === 0 && image.data.byteLength === image.data.buffer.byteLength
         ? image.data
-        : image.data.slice();
+        : new Uint8Array(image.data);
     const reply: WorkerReply = { type: 'done', jobId: request.jobId, image: { ...image, data } };
     port.postMessage(reply, [data.buffer as ArrayBuffer]);
   } catch (error) {
