@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createChatClient } from '../src/client/create-chat-client.js';
 import type { CompletionEvent } from '../src/client/completion-result.js';
+import type { PageRequest } from '../src/client/page-request.js';
 import {
   ConnectionError,
   HttpStatusError,
@@ -22,7 +23,7 @@ async function run(
   handler: Handler,
   options: ConvertOptions = {},
   signal?: AbortSignal,
-  request: { image: typeof page.image; prompt: string; stoppers?: [] } = page,
+  request: PageRequest = page,
 ) {
   const server = await startRecordingServer(handler);
   const client = createChatClient(

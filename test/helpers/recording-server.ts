@@ -18,7 +18,7 @@ export type Handler = (
   res: http.ServerResponse,
   recorded: RecordedRequest,
   index: number,
-) => void | Promise<void>;
+) => unknown;
 
 /** A node:http server on 127.0.0.1 that records what clients send and when they hang up. */
 export interface RecordingServer {
