@@ -10,7 +10,13 @@ import type {
   TableCell,
   TableData,
 } from './document-model.js';
-import { parseDocTags, type DocTagsElement, type DocTagsNode } from './tokenize-doctags.js';
+import {
+  isContainerTag,
+  isVoidTag,
+  parseDocTags,
+  type DocTagsElement,
+  type DocTagsNode,
+} from './tokenize-doctags.js';
 
 /** The DocTags location grid: `<loc_N>` values run 0..499 and mean N/500 of the page. */
 export const LOC_GRID = 500;
@@ -121,12 +127,25 @@ function readLoc(element: DocTagsElement): LocationGrid | undefined {
   return { left, top, right, bottom };
 }
 
+/**
+ * An unknown tag that is never closed, inside text (`a <b> c`, `print("<hi>")`): DocTags has no escaping,
+ * so this is the page's own text that happened to look like a tag. It is kept as written.
+ */
+function literalTag(node: DocTagsElement): string | undefined {
+  return node.children.length === 0 && !isVoidTag(node.name) && !isContainerTag(node.name)
+    ? `<${node.name}>`
+    : undefined;
+}
+
 /** The text of a node with every tag removed; nested elements are joined by a space. */
 function textOf(node: DocTagsNode): string {
   if (typeof node === 'string') return node;
+  const literal = literalTag(node);
+  if (literal !== undefined) return literal;
   const parts: string[] = [];
   for (const child of node.children) {
     if (typeof child === 'string') parts.push(child);
+    else if (literalTag(child) !== undefined) parts.push(textOf(child));
     else if (child.children.length > 0) parts.push(` ${textOf(child)} `);
     // Cell and row tokens separate the texts of a nested table.
     else if (!LOC.test(child.name)) parts.push(' ');
