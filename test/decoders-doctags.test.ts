@@ -498,3 +498,18 @@ describe('DocTags round trip (decode -> export -> decode)', () => {
     });
   });
 });
+
+describe('several roots and unknown containers', () => {
+  it('reads each <doctag> root as a page', () => {
+    const pages = decodeDocTagsDocument('<doctag><text>a</text></doctag>\n<doctag><text>b</text></doctag>');
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [1, 1],
+    );
+  });
+
+  it('counts a closed unknown element as complete', () => {
+    const text = '<doctag><marginalia>x</marginalia><text>b';
+    assert.equal(text.slice(0, lastCompleteElementEnd(text)), '<doctag><marginalia>x</marginalia>');
+  });
+});

@@ -90,8 +90,14 @@ class Context {
 function splitPages(text: string): DocTagsNode[][] {
   const root = parseDocTags(text);
   const content: DocTagsNode[] = [];
+  const pageBreak: DocTagsElement = { name: 'page_break', children: [], closed: true };
+  let roots = 0;
   for (const node of root.children) {
-    if (typeof node !== 'string' && node.name === 'doctag') content.push(...node.children);
+    // Several `<doctag>` roots (pages answered separately, then joined) are several pages.
+    if (typeof node !== 'string' && node.name === 'doctag') {
+      if (roots++ > 0) content.push(pageBreak);
+      content.push(...node.children);
+    }
     // Text before the root is a chat-template prefix such as `Assistant:`; keep other stray text.
     else if (typeof node === 'string') {
       if (!/^\s*(?:Assistant:)?\s*$/.test(node)) content.push(node);

@@ -143,6 +143,7 @@ export function parseDocTags(text: string): DocTagsElement {
  */
 export function lastCompleteElementEnd(text: string): number {
   const tokens = tokenizeDocTags(text);
+  const closedNames = new Set(tokens.filter((t) => t.type === 'close').map((t) => t.name));
   const stack: string[] = [];
   let rooted = false;
   let end = 0;
@@ -154,7 +155,7 @@ export function lastCompleteElementEnd(text: string): number {
         stack.push(token.name);
         continue;
       }
-      if (isVoidTag(token.name) || !isContainerTag(token.name)) {
+      if (isVoidTag(token.name) || !(isContainerTag(token.name) || closedNames.has(token.name))) {
         if (token.name === 'page_break' && stack.length === (rooted ? 1 : 0)) end = token.end;
         continue;
       }
