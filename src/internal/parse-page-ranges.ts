@@ -23,9 +23,9 @@ export function parsePageRanges(spec: string, pageCount: number): number[] {
     const first = from === '' ? 1 : Number(from);
     const last = dash === '' ? first : to === '' ? pageCount : Number(to);
     if (first < 1 || last < 1) throw fail(`pages start at 1, got "${part}"`);
-    if (first > last) throw fail(`range "${part}" is reversed`);
     if (last > pageCount || first > pageCount)
       throw fail(`"${part}" is beyond the last page (the document has ${pageCount} pages)`);
+    if (first > last) throw fail(`range "${part}" is reversed`);
     for (let page = first; page <= last; page++) pages.add(page);
   }
   return [...pages].sort((a, b) => a - b);
