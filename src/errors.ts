@@ -203,9 +203,7 @@ export function isRetryable(error: unknown): boolean {
   }
   if (error instanceof StreamError)
     return error.status === undefined || error.status >= 500 || error.status === 429;
-  return (
-    error instanceof ConnectionError ||
-    error instanceof IncompleteStreamError ||
-    error instanceof TimeoutError
-  );
+  // The whole-page deadline spans every attempt: once it has passed, another attempt cannot help.
+  if (error instanceof TimeoutError) return error.kind !== 'page';
+  return error instanceof ConnectionError || error instanceof IncompleteStreamError;
 }

@@ -68,10 +68,16 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo): Promi
     const progress = values.quiet ? undefined : progressPrinter(io);
     let runs: BenchRun[];
     try {
-      runs = await runBench(input, { ...options, signal: io.signal }, { levels, repeat, ...(progress ? { onProgress: progress } : {}) });
+      runs = await runBench(
+        input,
+        { ...options, signal: io.signal },
+        { levels, repeat, ...(progress ? { onProgress: progress } : {}) },
+      );
     } catch (error) {
       if (io.signal.aborted) return EXIT.interrupted;
-      throw error instanceof InvalidOptionsError && !(error instanceof UsageError) ? toFlagError(error) : error;
+      throw error instanceof InvalidOptionsError && !(error instanceof UsageError)
+        ? toFlagError(error)
+        : error;
     }
     const report = summarizeBench(runs);
     io.stdout.write(formatTable(report));
@@ -86,7 +92,9 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo): Promi
 function parseLevels(text: string): number[] {
   const levels = text.split(',').map((part) => Number(part.trim()));
   if (levels.length === 0 || levels.some((level) => !Number.isInteger(level) || level < 1 || level > 1024)) {
-    throw new UsageError(`--concurrency: expected a comma-separated list of integers from 1 to 1024; got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--concurrency: expected a comma-separated list of integers from 1 to 1024; got ${JSON.stringify(text)}`,
+    );
   }
   return levels;
 }
@@ -96,7 +104,9 @@ function progressPrinter(io: CliIo): (progress: BenchProgress) => void {
   const live = io.stderr.isTTY === true;
   return (progress) => {
     if (progress.type === 'page-done' && live) {
-      io.stderr.write(`\r\x1b[2Kconcurrency ${progress.concurrency} (run ${progress.repeat}): ${progress.done}/${progress.total} pages`);
+      io.stderr.write(
+        `\r\x1b[2Kconcurrency ${progress.concurrency} (run ${progress.repeat}): ${progress.done}/${progress.total} pages`,
+      );
     } else if (progress.type === 'run-done') {
       const { run } = progress;
       io.stderr.write(
@@ -109,12 +119,28 @@ function progressPrinter(io: CliIo): (progress: BenchProgress) => void {
 function formatTable(report: BenchReport): string {
   const header = ['concurrency', 'run', 'pages', 'pages/s', 'tokens/s', 'p50 ms', 'p95 ms', 'ttft p50 ms'];
   const rows = report.runs.map((run) =>
-    [run.concurrency, run.repeat, run.pages, run.pagesPerSecond, run.completionTokensPerSecond, run.latencyP50Ms ?? '-', run.latencyP95Ms ?? '-', run.ttftP50Ms ?? '-'].map(String),
+    [
+      run.concurrency,
+      run.repeat,
+      run.pages,
+      run.pagesPerSecond,
+      run.completionTokensPerSecond,
+      run.latencyP50Ms ?? '-',
+      run.latencyP95Ms ?? '-',
+      run.ttftP50Ms ?? '-',
+    ].map(String),
   );
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  ');
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  ');
   const lines = [line(header), ...rows.map(line)];
-  if (report.best) lines.push('', `best: concurrency ${report.best.concurrency} (${report.best.pagesPerSecond} pages/s)`);
-  if (report.knee) lines.push(`knee: concurrency ${report.knee.concurrency} (${report.knee.pagesPerSecond} pages/s, the smallest level within 5% of the best)`);
+  if (report.best)
+    lines.push('', `best: concurrency ${report.best.concurrency} (${report.best.pagesPerSecond} pages/s)`);
+  if (report.knee)
+    lines.push(
+      `knee: concurrency ${report.knee.concurrency} (${report.knee.pagesPerSecond} pages/s, the smallest level within 5% of the best)`,
+    );
   return `${lines.join('\n')}\n`;
 }

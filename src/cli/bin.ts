@@ -10,5 +10,10 @@ process.on('SIGINT', () => {
   if (++interrupts > 1) process.exit(EXIT.interrupted);
   controller.abort(new Error('interrupted by SIGINT'));
 });
-const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal };
+const io: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+};
 process.exitCode = await main(process.argv.slice(2), io);

@@ -26,13 +26,16 @@ export function printError(io: CliIo, error: unknown): void {
   // Multi-line messages (every bad option) stay readable but each line still says it is an error.
   const [first = '', ...rest] = message.split('\n');
   io.stderr.write(`error: ${code}: ${first}${rest.length > 0 ? `\n${rest.join('\n')}` : ''}\n`);
-  if (io.env.PAGESTREAM_DEBUG === '1' && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  if (io.env.PAGESTREAM_DEBUG === '1' && error instanceof Error && error.stack)
+    io.stderr.write(`${error.stack}\n`);
 }
 
 /** Write `text` to a path, or to stdout for `-`. */
 export async function writeOutput(io: CliIo, path: string, text: string): Promise<void> {
   if (path === '-') {
-    await new Promise<void>((resolve, reject) => io.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      io.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+    );
   } else {
     await writeFile(path, text);
   }

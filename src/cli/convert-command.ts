@@ -62,7 +62,12 @@ Exit codes: 0 all pages converted, 1 some page failed, 2 usage error (nothing se
 3 an input could not be opened, 130 interrupted.
 `;
 
-const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { md: 'md', html: 'html', doctags: 'doctags', json: 'json' };
+const EXTENSIONS: Readonly<Record<ExportFormat, string>> = {
+  md: 'md',
+  html: 'html',
+  doctags: 'doctags',
+  json: 'json',
+};
 
 /** `pagestream convert`: returns the exit code. */
 export async function runConvertCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -85,13 +90,17 @@ export async function runConvertCommand(argv: readonly string[], io: CliIo): Pro
     io.stdout.write(CONVERT_HELP);
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw new UsageError('convert: give at least one input (a PDF, PNG, JPEG or WebP file)');
+  if (positionals.length === 0)
+    throw new UsageError('convert: give at least one input (a PDF, PNG, JPEG or WebP file)');
   const to = values.to;
-  if (!isExportFormat(to)) throw new UsageError(`--to: expected one of md, html, doctags, json; got ${JSON.stringify(to)}`);
+  if (!isExportFormat(to))
+    throw new UsageError(`--to: expected one of md, html, doctags, json; got ${JSON.stringify(to)}`);
   const options: ConvertOptions = { ...parseConnectionArgs(values, io.env) };
   if (values.concurrency !== undefined) {
     const concurrency = Number(values.concurrency);
-    (options as { concurrency?: number | string }).concurrency = Number.isFinite(concurrency) ? concurrency : values.concurrency;
+    (options as { concurrency?: number | string }).concurrency = Number.isFinite(concurrency)
+      ? concurrency
+      : values.concurrency;
   }
   const output = await planOutput(values.output, positionals);
 
@@ -109,13 +118,17 @@ export async function runConvertCommand(argv: readonly string[], io: CliIo): Pro
   }
 }
 
-type OutputPlan = { readonly kind: 'stdout' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'folder'; readonly path: string };
+type OutputPlan =
+  | { readonly kind: 'stdout' }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'folder'; readonly path: string };
 
 async function planOutput(output: string | undefined, inputs: readonly string[]): Promise<OutputPlan> {
   if (output === undefined || output === '-') return { kind: 'stdout' };
   const existing = await stat(output).catch(() => undefined);
   if (inputs.length > 1 || existing?.isDirectory()) {
-    if (existing && !existing.isDirectory()) throw new UsageError(`--output: ${output} is a file, but several inputs need a folder`);
+    if (existing && !existing.isDirectory())
+      throw new UsageError(`--output: ${output} is a file, but several inputs need a folder`);
     await mkdir(output, { recursive: true });
     return { kind: 'folder', path: output };
   }
@@ -137,7 +150,8 @@ async function convertAndWrite(
   } catch (error) {
     throw error instanceof InvalidOptionsError && !(error instanceof UsageError) ? toFlagError(error) : error;
   }
-  const progress = !flags.quiet && io.stderr.isTTY === true ? new ProgressBar(io.stderr as NodeJS.WriteStream) : undefined;
+  const progress =
+    !flags.quiet && io.stderr.isTTY === true ? new ProgressBar(io.stderr as NodeJS.WriteStream) : undefined;
   const finished: DocumentResult[] = [];
   // Kept only to report what finished if the run is interrupted.
   const trackers = new Map<string, DocumentTracker>();
@@ -145,35 +159,41 @@ async function convertAndWrite(
 
   const onEvent = async (event: ConversionEvent) => {
     progress?.update(event);
-    if (event.type === 'document-opened') trackers.set(event.input, new DocumentTracker(event.input, -1, event.pageCount, event.pages));
+    if (event.type === 'document-opened')
+      trackers.set(event.input, new DocumentTracker(event.input, -1, event.pageCount, event.pages));
     if (event.type === 'page-done') {
       trackers.get(event.result.input)?.record(event.result);
       const { error } = event.result;
-      if (error) io.stderr.write(`${progress ? '\r\x1b[2K' : ''}error: ${error.code}: ${event.result.input} page ${event.result.page}: ${error.message}\n`);
+      if (error)
+        io.stderr.write(
+          `${progress ? '\r\x1b[2K' : ''}error: ${error.code}: ${event.result.input} page ${event.result.page}: ${error.message}\n`,
+        );
     }
     if (event.type === 'document-done') {
       finished.push(event.result);
       if (event.result.error) printError(io, event.result.error);
       if (output.kind === 'folder' && event.result.error === null) {
-        await writeOutput(io, uniquePath(output.path, event.result.input, to, written), exportDocument(event.result.document, to));
+        await writeOutput(
+          io,
+          uniquePath(output.path, event.result.input, to, written),
+          exportDocument(event.result.document, to),
+        );
       }
     }
   };
 
-  let interrupted = false;
   let writing = Promise.resolve();
-  await new Promise<void>((resolve, reject) => {
+  // Resolves true when SIGINT stopped the run: what finished is still reported.
+  const interrupted = await new Promise<boolean>((resolve, reject) => {
     events.subscribe({
       next: (event) => {
         writing = writing.then(() => onEvent(event));
       },
       error: (error: unknown) => {
-        if (io.signal.aborted) {
-          interrupted = true;
-          resolve();
-        } else reject(error instanceof Error ? error : new Error(String(error)));
+        if (io.signal.aborted) resolve(true);
+        else reject(error instanceof Error ? error : new Error(String(error)));
       },
-      complete: resolve,
+      complete: () => resolve(false),
     });
   }).finally(() => progress?.stop());
   await writing;
@@ -181,7 +201,9 @@ async function convertAndWrite(
   const wallMs = performance.now() - started;
   if (interrupted) {
     const done = new Set(finished.map((document) => document.input));
-    const partial = [...trackers.values()].filter((tracker) => !done.has(tracker.input)).map((tracker) => tracker.finish());
+    const partial = [...trackers.values()]
+      .filter((tracker) => !done.has(tracker.input))
+      .map((tracker) => tracker.finish());
     if (flags.report) await writeReport(flags.report, buildRunReport([...finished, ...partial], wallMs));
     io.stderr.write('error: INTERRUPTED: stopped by SIGINT; in-flight requests were aborted\n');
     return EXIT.interrupted;
@@ -189,7 +211,8 @@ async function convertAndWrite(
 
   const documents = finished.sort((a, b) => a.index - b.index);
   const readable = documents.filter((document) => document.error === null);
-  if (output.kind === 'file' && readable[0]) await writeOutput(io, output.path, exportDocument(readable[0].document, to));
+  if (output.kind === 'file' && readable[0])
+    await writeOutput(io, output.path, exportDocument(readable[0].document, to));
   if (output.kind === 'stdout' && readable.length > 0) {
     const text =
       to === 'json' && readable.length > 1

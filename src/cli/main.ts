@@ -39,7 +39,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const run = COMMANDS[command];
   if (!run) {
-    printError(io, new InvalidOptionsError(`unknown command ${JSON.stringify(command)}; run "pagestream --help"`));
+    printError(
+      io,
+      new InvalidOptionsError(`unknown command ${JSON.stringify(command)}; run "pagestream --help"`),
+    );
     return EXIT.usage;
   }
   try {

@@ -37,7 +37,10 @@ type FlagValues = Partial<Record<keyof typeof CONNECTION_FLAGS, string | boolean
  * Turn the shared flags (and the environment) into library options. Values are passed on as typed as
  * they can be; the options schema then reports every bad one at once.
  */
-export function parseConnectionArgs(values: FlagValues, env: NodeJS.ProcessEnv = process.env): ConvertOptions {
+export function parseConnectionArgs(
+  values: FlagValues,
+  env: NodeJS.ProcessEnv = process.env,
+): ConvertOptions {
   const string = (name: keyof typeof CONNECTION_FLAGS) => {
     const value = values[name];
     return typeof value === 'string' ? value : undefined;
@@ -69,8 +72,10 @@ export function parseConnectionArgs(values: FlagValues, env: NodeJS.ProcessEnv =
   };
   const stopTag = string('stop-tag');
   if (stopTag !== undefined) options.stopTag = stopTag === 'none' ? null : stopTag;
-  for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
-  return options as ConvertOptions;
+  // Flags not given are left out, so the schema's defaults apply.
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  );
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -96,7 +101,8 @@ function parseHeaders(raw: FlagValues['header']): Record<string, string> | undef
   for (const entry of raw) {
     const colon = entry.indexOf(':');
     // The value may hold a secret: the message shows the name only.
-    if (colon <= 0) throw new UsageError(`--header: expected "name:value", got a value without a name before ':'`);
+    if (colon <= 0)
+      throw new UsageError(`--header: expected "name:value", got a value without a name before ':'`);
     headers[entry.slice(0, colon).trim()] = entry.slice(colon + 1).trim();
   }
   return headers;

@@ -57,7 +57,8 @@ export class ProgressBar {
     const seconds = (now - this.#started) / 1000;
     const rate = seconds > 0 ? this.#done / seconds : 0;
     const filled = this.#total > 0 ? Math.round((this.#done / this.#total) * WIDTH) : 0;
-    const eta = rate > 0 && this.#total > this.#done ? `ETA ${formatSeconds((this.#total - this.#done) / rate)}` : '';
+    const eta =
+      rate > 0 && this.#total > this.#done ? `ETA ${formatSeconds((this.#total - this.#done) / rate)}` : '';
     const failed = this.#failed > 0 ? ` · ${this.#failed} failed` : '';
     const line = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${this.#done}/${this.#total} pages · ${this.#inFlight.size} in flight · ${rate.toFixed(2)} pages/s${failed} ${eta}`;
     this.#stream.write(`\r\x1b[2K${line.trimEnd()}`);

@@ -42,11 +42,13 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
     return EXIT.ok;
   }
   const [input, ...extra] = positionals;
-  if (input === undefined || extra.length > 0) throw new UsageError('render: give exactly one input document');
+  if (input === undefined || extra.length > 0)
+    throw new UsageError('render: give exactly one input document');
   const outDir = values['out-dir'];
   if (outDir === undefined) throw new UsageError('render: --out-dir <dir> is required');
   const scale = positiveNumber('--scale', values.scale);
-  const maxSize = values['max-size'] === undefined ? undefined : positiveNumber('--max-size', values['max-size']);
+  const maxSize =
+    values['max-size'] === undefined ? undefined : positiveNumber('--max-size', values['max-size']);
   const quality = positiveNumber('--image-quality', values['image-quality']);
   const format = values['image-format'];
   if (format !== 'png' && format !== 'jpeg' && format !== 'webp') {
@@ -75,13 +77,15 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
   });
   if (values.report) await writeReport(values.report, report);
   for (const page of report.pages) {
-    if (page.error) io.stderr.write(`error: ${page.error.code}: ${input} page ${page.page}: ${page.error.message}\n`);
+    if (page.error)
+      io.stderr.write(`error: ${page.error.code}: ${input} page ${page.page}: ${page.error.message}\n`);
   }
   return report.totals.failed > 0 ? EXIT.pagesFailed : EXIT.ok;
 }
 
 function positiveNumber(flag: string, text: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag}: expected a positive number; got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`${flag}: expected a positive number; got ${JSON.stringify(text)}`);
   return value;
 }

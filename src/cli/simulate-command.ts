@@ -35,7 +35,8 @@ export async function runSimulateCli(argv: readonly string[], io: CliIo): Promis
     return EXIT.ok;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected 0-65535; got ${JSON.stringify(values.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port: expected 0-65535; got ${JSON.stringify(values.port)}`);
   await runSimulateCommand({
     port,
     ...(values.capacity === undefined ? {} : { capacity: Number(values.capacity) }),

@@ -32,6 +32,9 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
 
 /** Rewrite an options error so each line names the CLI flag instead of the library field. */
 export function toFlagError(error: InvalidOptionsError): UsageError {
-  const message = error.message.replace(/^( {2})(\w+)(?=[.:])/gm, (_, indent: string, field: string) => `${indent}${FLAG_NAMES[field] ?? field}`);
+  const message = error.message.replace(
+    /^( {2})(\w+)(?=[.:])/gm,
+    (_, indent: string, field: string) => `${indent}${FLAG_NAMES[field] ?? field}`,
+  );
   return new UsageError(message, { cause: error });
 }

@@ -54,7 +54,8 @@ export interface RunReport {
 export function buildRunReport(documents: readonly DocumentResult[], wallMs: number): RunReport {
   const pages = documents.flatMap((document) => document.pages.map(toReportPage));
   const count = (status: PageResult['status']) => pages.filter((page) => page.status === status).length;
-  const sum = (pick: (page: ReportPage) => number | null) => pages.reduce((total, page) => total + (pick(page) ?? 0), 0);
+  const sum = (pick: (page: ReportPage) => number | null) =>
+    pages.reduce((total, page) => total + (pick(page) ?? 0), 0);
   const succeeded = count('success');
   return {
     version: 1,

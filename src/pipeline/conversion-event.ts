@@ -53,11 +53,35 @@ export interface DocumentResult {
 
 /** Everything a conversion run reports, in the order it happens. */
 export type ConversionEvent =
-  | { readonly type: 'document-opened'; readonly input: string; readonly pageCount: number; readonly pages: readonly number[] }
-  | { readonly type: 'page-rendered'; readonly input: string; readonly page: number; readonly width: number; readonly height: number; readonly renderMs: number }
+  | {
+      readonly type: 'document-opened';
+      readonly input: string;
+      readonly pageCount: number;
+      readonly pages: readonly number[];
+    }
+  | {
+      readonly type: 'page-rendered';
+      readonly input: string;
+      readonly page: number;
+      readonly width: number;
+      readonly height: number;
+      readonly renderMs: number;
+    }
   | { readonly type: 'request-sent'; readonly input: string; readonly page: number; readonly attempt: number }
   | { readonly type: 'first-token'; readonly input: string; readonly page: number; readonly ttftMs: number }
-  | { readonly type: 'retry'; readonly input: string; readonly page: number; readonly attempt: number; readonly delayMs: number; readonly error: Error }
-  | { readonly type: 'stopped-early'; readonly input: string; readonly page: number; readonly stopper: string }
+  | {
+      readonly type: 'retry';
+      readonly input: string;
+      readonly page: number;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly error: Error;
+    }
+  | {
+      readonly type: 'stopped-early';
+      readonly input: string;
+      readonly page: number;
+      readonly stopper: string;
+    }
   | { readonly type: 'page-done'; readonly result: PageResult }
   | { readonly type: 'document-done'; readonly result: DocumentResult };

@@ -1,7 +1,7 @@
 import PQueue from 'p-queue';
 import { Observable, concat, defer, from, mergeMap, of, using } from 'rxjs';
 import type { DocumentSource } from '../backends/document-backend.js';
-import type { ChatClient } from '../client/create-chat-client.js';
+import type { ChatClient } from '../client/page-request.js';
 import { createChatClient } from '../client/create-chat-client.js';
 import { toPagestreamError } from '../errors.js';
 import { Semaphore } from '../internal/semaphore.js';
@@ -20,8 +20,7 @@ import type { PageRequestItem } from './render-for-request.js';
 
 /** One input of a run: a source, or a source with its own name and password. */
 export type ConvertInput =
-  | DocumentSource
-  | { readonly source: DocumentSource; readonly name?: string; readonly password?: string };
+  DocumentSource | { readonly source: DocumentSource; readonly name?: string; readonly password?: string };
 
 /** Options of a conversion run: the shared options, plus a signal that cancels the run. */
 export type ConvertRunOptions = ConvertOptions & {
@@ -46,6 +45,8 @@ export interface RunContext {
   readonly stoppers: readonly GenerationStopper[];
   readonly signal: AbortSignal;
   renderPool(): RenderPool;
+  /** A run-wide counter: pages take numbers in the order they are scheduled. */
+  nextSequence(): number;
 }
 
 /**
@@ -80,6 +81,7 @@ export function convertStream(
     const teardown = new AbortController();
     const signal = userSignal ? AbortSignal.any([teardown.signal, userSignal]) : teardown.signal;
     let pool: RenderPool | undefined;
+    let sequence = 0;
     const context: RunContext = {
       options: resolved,
       client,
@@ -88,6 +90,7 @@ export function convertStream(
       stoppers: resolveStoppers(resolved),
       signal,
       renderPool: () => (pool ??= createRenderPool()),
+      nextSequence: () => sequence++,
     };
 
     const onAbort = () => subscriber.error(userSignal?.reason);
@@ -126,7 +129,8 @@ type ReadItem = { readonly kind: 'event'; readonly event: ConversionEvent } | Pa
 function readDocument(input: ConvertInput, index: number, context: RunContext): Observable<ReadItem> {
   const { source, name, password } = normalizeInput(input);
   return using(
-    () => new OpenedDocument(source, { index, name, password: password ?? context.options.password, context }),
+    () =>
+      new OpenedDocument(source, { index, name, password: password ?? context.options.password, context }),
     (resource) =>
       defer(() => (resource as OpenedDocument).opened).pipe(
         mergeMap((opened) => {
@@ -139,7 +143,10 @@ function readDocument(input: ConvertInput, index: number, context: RunContext): 
             event: { type: 'document-opened', input: document.source, pageCount: document.pageCount, pages },
           });
           if (pages.length === 0) {
-            return concat(announce, of<ReadItem>({ kind: 'event', event: { type: 'document-done', result: tracker.finish() } }));
+            return concat(
+              announce,
+              of<ReadItem>({ kind: 'event', event: { type: 'document-done', result: tracker.finish() } }),
+            );
           }
           const rendered = from(pages).pipe(
             mergeMap((page) => renderForRequest(document, page, tracker, context), RENDER_AHEAD + 1),
@@ -165,24 +172,45 @@ function requestPage(item: PageRequestItem, context: RunContext): Observable<Con
       context.pageSlots.release();
     };
 
-    subscriber.next({ type: 'page-rendered', input, page, width: image.width, height: image.height, renderMs: image.renderMs });
+    subscriber.next({
+      type: 'page-rendered',
+      input,
+      page,
+      width: image.width,
+      height: image.height,
+      renderMs: image.renderMs,
+    });
     context.requests
       .add(
         ({ signal: taskSignal }) =>
           context.client.complete(
-            { image: { data: image.data, mimeType: image.mimeType }, prompt: item.prompt, stoppers: context.stoppers },
+            {
+              image: { data: image.data, mimeType: image.mimeType },
+              prompt: item.prompt,
+              stoppers: context.stoppers,
+            },
             {
               signal: taskSignal ?? signal,
               onEvent: (event) => {
-                if (event.type === 'request-sent') subscriber.next({ type: 'request-sent', input, page, attempt: event.attempt });
-                else if (event.type === 'first-token') subscriber.next({ type: 'first-token', input, page, ttftMs: event.ttftMs });
+                if (event.type === 'request-sent')
+                  subscriber.next({ type: 'request-sent', input, page, attempt: event.attempt });
+                else if (event.type === 'first-token')
+                  subscriber.next({ type: 'first-token', input, page, ttftMs: event.ttftMs });
                 else if (event.type === 'retry')
-                  subscriber.next({ type: 'retry', input, page, attempt: event.attempt, delayMs: event.delayMs, error: event.error });
+                  subscriber.next({
+                    type: 'retry',
+                    input,
+                    page,
+                    attempt: event.attempt,
+                    delayMs: event.delayMs,
+                    error: event.error,
+                  });
                 else subscriber.next({ type: 'stopped-early', input, page, stopper: event.stopper });
               },
             },
           ),
-        { signal },
+        // p-queue runs higher priorities first: earlier pages leave first.
+        { signal, priority: -item.sequence },
       )
       .then(
         (completion) => {
@@ -223,8 +251,11 @@ function failedPage(item: Extract<PageRequestItem, { kind: 'image' }>, error: un
   };
 }
 
-function normalizeInput(input: ConvertInput): { source: DocumentSource; name?: string | undefined; password?: string | undefined } {
+function normalizeInput(input: ConvertInput): {
+  source: DocumentSource;
+  name?: string | undefined;
+  password?: string | undefined;
+} {
   if (typeof input === 'object' && 'source' in input) return input;
   return { source: input };
 }
-

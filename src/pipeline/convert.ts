@@ -32,7 +32,10 @@ export async function convert(input: ConvertInput, options: ConvertRunOptions = 
  * Convert several documents with one shared set of `concurrency` workers; resolves with every document's
  * result in input order.
  */
-export async function convertAll(inputs: readonly ConvertInput[], options: ConvertRunOptions = {}): Promise<ConversionRun> {
+export async function convertAll(
+  inputs: readonly ConvertInput[],
+  options: ConvertRunOptions = {},
+): Promise<ConversionRun> {
   const started = performance.now();
   const finished = await lastValueFrom(
     convertStream(inputs, options).pipe(

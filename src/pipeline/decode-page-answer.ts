@@ -33,7 +33,10 @@ export function decodePageAnswer(
     retries: completion.retries,
   };
   if (completion.text.trim() === '') {
-    const why = completion.finishReason === 'stop' ? 'the model returned an empty answer' : `the answer ended (${completion.finishReason}) before any text`;
+    const why =
+      completion.finishReason === 'stop'
+        ? 'the model returned an empty answer'
+        : `the answer ended (${completion.finishReason}) before any text`;
     return { ...base, status: 'failed', error: new EmptyAnswerError(why) };
   }
   try {

@@ -23,7 +23,15 @@ export class DocumentTracker {
 
   /** The result of a document that could not be opened at all. */
   static failed(input: string, index: number, error: PagestreamError): DocumentResult {
-    return { input, index, pageCount: 0, status: 'failed', error, pages: [], document: { name: input, pages: [] } };
+    return {
+      input,
+      index,
+      pageCount: 0,
+      status: 'failed',
+      error,
+      pages: [],
+      document: { name: input, pages: [] },
+    };
   }
 
   /** Remember a page's size in points, which decoders need to place boxes. */
@@ -70,11 +78,23 @@ export class DocumentTracker {
   finish(): DocumentResult {
     const pages = this.#expected.map((page) => this.#results.get(page) ?? this.emptyResult(page));
     const succeeded = pages.filter((page) => page.status === 'success');
-    const status = succeeded.length === pages.length ? 'success' : succeeded.length === 0 && pages.length > 0 ? 'failed' : 'partial';
-    const content = succeeded.map((page) => page.content).filter((page): page is DocumentPage => page !== null);
+    const status =
+      succeeded.length === pages.length
+        ? 'success'
+        : succeeded.length === 0 && pages.length > 0
+          ? 'failed'
+          : 'partial';
+    const content = succeeded
+      .map((page) => page.content)
+      .filter((page): page is DocumentPage => page !== null);
     return {
       input: this.input,
       index: this.index,
-      pageCount: this.pageCount, status, error: null, pages, document: { name: this.input, pages: content } };
+      pageCount: this.pageCount,
+      status,
+      error: null,
+      pages,
+      document: { name: this.input, pages: content },
+    };
   }
 }

@@ -8,7 +8,12 @@ import type { RunContext } from './convert-stream.js';
 import { DocumentTracker } from './document-tracker.js';
 
 export type OpenOutcome =
-  | { readonly kind: 'opened'; readonly document: DocumentBackend; readonly pages: readonly number[]; readonly tracker: DocumentTracker }
+  | {
+      readonly kind: 'opened';
+      readonly document: DocumentBackend;
+      readonly pages: readonly number[];
+      readonly tracker: DocumentTracker;
+    }
   | { readonly kind: 'failed'; readonly result: DocumentResult };
 
 /**
@@ -31,19 +36,34 @@ export class OpenedDocument implements Unsubscribable {
 
   async #open(
     source: DocumentSource,
-    { index, name, password, context }: { index: number; name?: string | undefined; password?: string | undefined; context: RunContext },
+    {
+      index,
+      name,
+      password,
+      context,
+    }: { index: number; name?: string | undefined; password?: string | undefined; context: RunContext },
   ): Promise<OpenOutcome> {
     const label = name ?? (typeof source === 'string' ? source : '<bytes>');
     const signal = AbortSignal.any([this.#controller.signal, context.signal]);
     try {
-      const document = await openDocument(source, { name, password, signal, renderPool: context.renderPool() });
+      const document = await openDocument(source, {
+        name,
+        password,
+        signal,
+        renderPool: context.renderPool(),
+      });
       if (this.#closed) {
         await document.close();
         signal.throwIfAborted();
       }
       this.#document = document;
       const pages = selectPages(context.options.pages, document.pageCount);
-      return { kind: 'opened', document, pages, tracker: new DocumentTracker(document.source, index, document.pageCount, pages) };
+      return {
+        kind: 'opened',
+        document,
+        pages,
+        tracker: new DocumentTracker(document.source, index, document.pageCount, pages),
+      };
     } catch (error) {
       if (signal.aborted) throw error;
       await this.#document?.close();
@@ -61,5 +81,7 @@ export class OpenedDocument implements Unsubscribable {
 
 function selectPages(pages: string | number[] | undefined, pageCount: number): number[] {
   if (pages === undefined) return Array.from({ length: pageCount }, (_, index) => index + 1);
-  return typeof pages === 'string' ? parsePageRanges(pages, pageCount) : parsePageRanges(pages.join(','), pageCount);
+  return typeof pages === 'string'
+    ? parsePageRanges(pages, pageCount)
+    : parsePageRanges(pages.join(','), pageCount);
 }

@@ -16,6 +16,8 @@ export type PageRequestItem =
       readonly page: number;
       readonly image: PageImage;
       readonly prompt: string;
+      /** Order in which the page was scheduled in the run: earlier pages are sent first. */
+      readonly sequence: number;
     }
   | { readonly kind: 'failed'; readonly tracker: DocumentTracker; readonly result: PageResult };
 
@@ -29,6 +31,9 @@ export function renderForRequest(
   tracker: DocumentTracker,
   context: RunContext,
 ): Observable<PageRequestItem> {
+  // Numbered when scheduled, in document order, so requests leave in page order even when pages
+  // render out of order on the worker pool.
+  const sequence = context.nextSequence();
   return defer(async (): Promise<PageRequestItem> => {
     const { options, signal } = context;
     await context.pageSlots.acquire(signal);
@@ -38,11 +43,16 @@ export function renderForRequest(
       tracker.setPageSize(page, info);
       const image = await document.renderPage(
         page,
-        { scale: options.scale, maxSize: options.maxSize, format: options.imageFormat, quality: options.imageQuality },
+        {
+          scale: options.scale,
+          maxSize: options.maxSize,
+          format: options.imageFormat,
+          quality: options.imageQuality,
+        },
         signal,
       );
       const prompt = await buildPrompt(options, document, page, info);
-      return { kind: 'image', tracker, page, image, prompt };
+      return { kind: 'image', tracker, page, image, prompt, sequence };
     } catch (error) {
       context.pageSlots.release();
       if (signal.aborted) throw error;
