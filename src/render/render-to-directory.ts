@@ -22,7 +22,7 @@ export interface RenderToDirectoryOptions {
   readonly pages?: readonly number[] | undefined;
   /** Password of an encrypted PDF. */
   readonly password?: string | undefined;
-  /** Render on these workers; without one, pages render in this thread one at a time. @default none */
+  /** Render on these workers; without one, pages render in this thread. @default none */
   readonly renderPool?: RenderPool | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Called as each page is written or fails, in the order pages finish. */
@@ -165,9 +165,9 @@ export async function renderToDirectory(
       }
     };
 
-    // Enough pages in flight to keep every worker busy; one at a time in this thread, where more
-    // would only hold more canvases in memory at once.
-    const inFlight = options.renderPool ? options.renderPool.size * 2 : 1;
+    // Enough pages in flight to keep every worker busy. In this thread, two: one rasterizes while the
+    // other is encoded on libuv's threads; more would only hold more canvases in memory at once.
+    const inFlight = options.renderPool ? options.renderPool.size * 2 : 2;
     let next = 0;
     const lane = async () => {
       for (let page = pages[next++]; page !== undefined; page = pages[next++]) {
