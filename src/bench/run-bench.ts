@@ -23,7 +23,13 @@ export interface BenchRun {
 /** What a sweep reports while it runs. */
 export type BenchProgress =
   | { readonly type: 'run-started'; readonly concurrency: number; readonly repeat: number }
-  | { readonly type: 'page-done'; readonly concurrency: number; readonly repeat: number; readonly done: number; readonly total: number }
+  | {
+      readonly type: 'page-done';
+      readonly concurrency: number;
+      readonly repeat: number;
+      readonly done: number;
+      readonly total: number;
+    }
   | { readonly type: 'run-done'; readonly run: BenchRun };
 
 /** Options of {@link runBench}. */
@@ -71,7 +77,12 @@ export async function runBench(
   return runs;
 }
 
-function summarizeRun(concurrency: number, repeat: number, pages: readonly PageResult[], wallMs: number): BenchRun {
+function summarizeRun(
+  concurrency: number,
+  repeat: number,
+  pages: readonly PageResult[],
+  wallMs: number,
+): BenchRun {
   const succeeded = pages.filter((page) => page.status === 'success');
   const seconds = wallMs / 1000;
   const tokens = succeeded.reduce((sum, page) => sum + (page.completionTokens ?? 0), 0);

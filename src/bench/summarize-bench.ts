@@ -22,14 +22,17 @@ export function summarizeBench(runs: readonly BenchRun[]): BenchReport {
   const levels = averageByLevel(runs);
   let best: BenchLevel | null = null;
   for (const level of levels) if (!best || level.pagesPerSecond > best.pagesPerSecond) best = level;
-  const knee = best ? (levels.find((level) => level.pagesPerSecond >= best.pagesPerSecond * (1 - KNEE_TOLERANCE)) ?? best) : null;
+  const knee = best
+    ? (levels.find((level) => level.pagesPerSecond >= best.pagesPerSecond * (1 - KNEE_TOLERANCE)) ?? best)
+    : null;
   return { version: 1, runs, best, knee };
 }
 
 /** Mean pages/s per concurrency level, in ascending concurrency. */
 export function averageByLevel(runs: readonly BenchRun[]): BenchLevel[] {
   const byLevel = new Map<number, number[]>();
-  for (const run of runs) byLevel.set(run.concurrency, [...(byLevel.get(run.concurrency) ?? []), run.pagesPerSecond]);
+  for (const run of runs)
+    byLevel.set(run.concurrency, [...(byLevel.get(run.concurrency) ?? []), run.pagesPerSecond]);
   return [...byLevel.entries()]
     .sort(([a], [b]) => a - b)
     .map(([concurrency, rates]) => ({
