@@ -26,6 +26,12 @@ export type ConvertInput =
 export type ConvertRunOptions = ConvertOptions & {
   /** Aborting cancels in-flight requests, stops rendering and releases every document. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Render on this pool (shared, not closed by the run), e.g. to avoid starting workers for each of many
+   * small runs. @default a pool of `os.availableParallelism()` workers, started on first use and closed
+   * when the run ends
+   */
+  readonly renderPool?: RenderPool | undefined;
 };
 
 /**
@@ -71,7 +77,7 @@ export function convertStream(
   inputs: ConvertInput | readonly ConvertInput[],
   options: ConvertRunOptions = {},
 ): Observable<ConversionEvent> {
-  const { signal: userSignal, ...rest } = options;
+  const { signal: userSignal, renderPool: sharedPool, ...rest } = options;
   const resolved = resolveOptions(rest);
   // The gate: throws RemoteServicesDisabledError before any file is read or socket opened.
   const client = createChatClient(resolved);
@@ -89,7 +95,7 @@ export function convertStream(
       pageSlots: new Semaphore(resolved.concurrency + RENDER_AHEAD),
       stoppers: resolveStoppers(resolved),
       signal,
-      renderPool: () => (pool ??= createRenderPool()),
+      renderPool: () => sharedPool ?? (pool ??= createRenderPool()),
       nextSequence: () => sequence++,
     };
 
