@@ -312,8 +312,8 @@ describe('pagestream convert on the shared real-world PDFs', needsShared, () => 
     const rotated = report.pages.find((page) => page.input.endsWith('font_ascent_descent.pdf'));
     assert.deepEqual(
       [rotated?.imageWidth, rotated?.imageHeight],
-      [421, 298],
-      '/Rotate 90 shows A4 as landscape',
+      [421, 297],
+      '/Rotate 90 shows A4 (595x842 pt) as landscape',
     );
     const markdown = await readFile(path.join(out, 'sizes.md'), 'utf8');
     const order = [...markdown.matchAll(/^# Page (\d+x\d+)$/gm)].map((match) => match[1]);
