@@ -9,7 +9,7 @@ import { chunk, sseData } from './helpers/sse-replay.js';
 const MAX_TOKENS = 2000;
 
 describe('a stopper firing aborts the request', () => {
-  it('closes the socket at </doctag>: the server writes at most a handful of chunks after it', async () => {
+  it('closes the socket at the first chunk after </doctag>: the server writes at most 2 chunks after it', async () => {
     let written = 0;
     let writtenAtStop = -1;
     const tokens = ['<doctag>', '<text>', 'Hello', ' world', '</text>', '</doctag>'];
@@ -48,7 +48,8 @@ describe('a stopper firing aborts the request', () => {
       assert.equal(closed?.byClient, true);
       const after = written - writtenAtStop;
       if (process.env.PAGESTREAM_DEBUG) console.log(`chunks written after </doctag>: ${after}`);
-      assert.ok(after <= 5, `the server wrote ${after} chunks after </doctag>`);
+      // One chunk read during the grace (it shows the model running on) plus at most one in flight.
+      assert.ok(after >= 1 && after <= 2, `the server wrote ${after} chunks after </doctag>`);
     } finally {
       await client.close();
       await server.close();

@@ -7,16 +7,35 @@ export interface Usage {
   readonly promptTokens: number | null;
   /** Completion tokens: the server's count, or the local count when the server sent none. */
   readonly completionTokens: number | null;
-  /** `server` when the server reported usage; `local` when counted here (stream aborted by a stopper). */
+  /**
+   * `server` when the server reported usage; `local` when counted here: the stream was aborted by a
+   * stopper before any usage came, or the server's usage chunk did not follow its finish chunk within
+   * the stop grace (see {@link CompletionResult.finishReason}).
+   */
   readonly source: 'server' | 'local';
 }
 
 /** The outcome of one page request that produced an answer. Failures reject with a PagestreamError. */
 export interface CompletionResult {
-  /** The answer text (reasoning fields never enter it), trimmed to the stop point if a stopper fired. */
+  /**
+   * The answer text (reasoning fields never enter it), trimmed to the stop point if a stopper fired,
+   * even when the end then proved natural: content read during the stop grace never enters it.
+   */
   readonly text: string;
+  /**
+   * Why the answer ended. When a stopper fires, the text is trimmed at its decision and the stream is
+   * read on for a short grace (`stopGraceMs` of `createChatClient`, 150 ms by default):
+   *
+   * - the server's finish chunk, `[DONE]` or the end of the stream comes first: a natural end. The
+   *   server's finish reason (`stop`, `length`, ...) is reported, `stopper` is `null`, and usage is the
+   *   server's if its usage chunk came within the grace;
+   * - new content comes first (any non-empty delta, whitespace too), or the grace runs out: the model
+   *   was running on, the request is aborted, and this is `stopper`.
+   *
+   * A non-streamed (JSON) answer is `stopper` only when the stopper cut more than trailing whitespace.
+   */
   readonly finishReason: Exclude<FinishReason, 'error'>;
-  /** Name of the stopper that fired, or `null`. */
+  /** Name of the stopper that cut the answer short (`finishReason` is `stopper`), else `null`. */
   readonly stopper: string | null;
   readonly usage: Usage;
   /** Milliseconds from sending the request to the first content character; `null` without content. */
@@ -39,4 +58,5 @@ export type CompletionEvent =
   | { readonly type: 'request-sent'; readonly attempt: number }
   | { readonly type: 'first-token'; readonly ttftMs: number }
   | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number; readonly error: Error }
+  /** A stopper cut the answer short (not sent when the server turned out to end there by itself). */
   | { readonly type: 'stopped-early'; readonly stopper: string };

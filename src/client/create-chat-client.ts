@@ -29,18 +29,41 @@ const MAX_ERROR_BODY = 64 * 1024;
 /** Largest non-streamed JSON answer accepted, in bytes. */
 const MAX_JSON_BODY = 64 * 2 ** 20;
 
+/**
+ * How long the stream is read on after a stopper fired, in milliseconds, by default. Long enough for a
+ * server that has finished to send its finish and usage chunks (they follow the last token at once),
+ * short enough that a model running on is cut after at most the one chunk read plus what is in flight.
+ */
+export const DEFAULT_STOP_GRACE_MS = 150;
+
 /** Abort reason used when a stopper ends the answer: the request is cancelled on purpose. */
 class StoppedEarly extends Error {}
+
+/** Transport settings that are not run options (tests and benchmarks tune them). */
+export interface ChatClientOptions {
+  /**
+   * After a stopper fires, how long to read on to tell a natural end (the server's finish chunk,
+   * `[DONE]` or the end of the stream comes first: finish reason and usage are the server's) from a
+   * model running on (new content or this time running out: the request is aborted and the answer
+   * finishes with `stopper`). Content read meanwhile never enters the text. `0` aborts at once.
+   * @default DEFAULT_STOP_GRACE_MS (150)
+   */
+  readonly stopGraceMs?: number | undefined;
+}
 
 /**
  * Create the transport to one OpenAI-compatible `/v1/chat/completions` endpoint: one undici `Agent`
  * with keep-alive connections sized to `options.concurrency`, SSE streaming with early abort by
  * stoppers, retries with backoff, and time limits.
  *
+ * When a stopper fires, the answer is trimmed at its decision and the stream is read on for a short
+ * grace (`clientOptions.stopGraceMs`) to tell a natural end, reported with the server's finish reason
+ * and usage, from a model running on, which is aborted at its next content chunk.
+ *
  * Nothing is looked up, read or connected before the remote-services gate is checked.
  *
  * @throws RemoteServicesDisabledError unless `options.enableRemoteServices` is true (checked first).
- * @throws InvalidOptionsError when `options.url` is missing.
+ * @throws InvalidOptionsError when `options.url` is missing, or `clientOptions.stopGraceMs` is negative.
  * @example
  * ```ts
  * const client = createChatClient(resolveOptions({ url, enableRemoteServices: true }));
@@ -51,14 +74,21 @@ class StoppedEarly extends Error {}
  * }
  * ```
  */
-export function createChatClient(options: ResolvedConvertOptions): ChatClient {
+export function createChatClient(
+  options: ResolvedConvertOptions,
+  clientOptions: ChatClientOptions = {},
+): ChatClient {
   if (!options.enableRemoteServices) throw new RemoteServicesDisabledError();
   if (options.url === undefined) {
     throw new InvalidOptionsError(
       'url: the chat-completions URL is required, e.g. http://127.0.0.1:8000/v1/chat/completions (CLI: --url or PAGESTREAM_URL)',
     );
   }
-  return new UndiciChatClient(options, options.url);
+  const stopGraceMs = clientOptions.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+  if (!Number.isFinite(stopGraceMs) || stopGraceMs < 0) {
+    throw new InvalidOptionsError(`stopGraceMs: expected a finite number >= 0, got ${String(stopGraceMs)}`);
+  }
+  return new UndiciChatClient(options, options.url, stopGraceMs);
 }
 
 interface Attempt {
@@ -79,9 +109,11 @@ class UndiciChatClient implements ChatClient {
   readonly #agent: Agent;
   readonly #headers: Record<string, string>;
   readonly #stoppers: readonly GenerationStopper[];
+  readonly #stopGraceMs: number;
 
-  constructor(options: ResolvedConvertOptions, url: string) {
+  constructor(options: ResolvedConvertOptions, url: string, stopGraceMs: number) {
     this.#options = options;
+    this.#stopGraceMs = stopGraceMs;
     this.#url = url;
     this.#safeUrl = redactUrl(url);
     this.#agent = new Agent({
@@ -188,6 +220,10 @@ class UndiciChatClient implements ChatClient {
     const runner = createStopperRunner(attempt.stoppers);
     const parts: string[] = [];
     const state: { ttftMs: number | null; whole: boolean } = { ttftMs: null, whole: false };
+    // After a stopper's decision: `grace` while reading on, then `natural` (the server finished by
+    // itself) or `runaway` (it went on, or the grace ran out: the request was aborted).
+    let drain: 'off' | 'grace' | 'natural' | 'runaway' = 'off';
+    let graceTimer: NodeJS.Timeout | undefined;
     let onContent = (delta: string): boolean => {
       if (state.ttftMs === null) {
         state.ttftMs = performance.now() - sentAt;
@@ -226,6 +262,7 @@ class UndiciChatClient implements ChatClient {
           const data = event.data.trim();
           if (data === '[DONE]') {
             done = true;
+            if (drain === 'grace') drain = 'natural';
             continue;
           }
           if (data === '') continue;
@@ -238,11 +275,32 @@ class UndiciChatClient implements ChatClient {
             throw new InvalidResponseError(`a stream event was not JSON: ${preview(data)}`, { cause: error });
           }
           const delta = accumulator.add(chunk);
-          if (delta !== '' && onContent(delta)) {
+          if (drain === 'off') {
+            if (delta === '' || !onContent(delta)) continue;
+            drain = 'grace';
+            if (this.#stopGraceMs === 0) {
+              drain = 'runaway';
+              controller.abort(new StoppedEarly());
+              break;
+            }
+            graceTimer = setTimeout(() => controller.abort(new StoppedEarly()), this.#stopGraceMs);
+            // The chunk that completed the answer may itself carry the finish reason (and usage).
+            if (accumulator.rawFinishReason !== undefined) drain = 'natural';
+            continue;
+          }
+          if (drain !== 'grace') continue; // natural end: only waiting for usage and [DONE]
+          // A finish reason on the chunk means the model ended there, even if the chunk had content.
+          if (accumulator.rawFinishReason !== undefined) {
+            drain = 'natural';
+          } else if (delta !== '') {
+            // Running on: cut it now, so the server generates at most what is already in flight.
+            drain = 'runaway';
             controller.abort(new StoppedEarly());
             break;
           }
         }
+        // The end of the stream during the grace is a natural end too.
+        if (drain === 'grace') drain = 'natural';
         if (runner.decision === undefined && !done && accumulator.rawFinishReason === undefined) {
           throw new IncompleteStreamError(runner.totalChars);
         }
@@ -273,9 +331,13 @@ class UndiciChatClient implements ChatClient {
       }
     } catch (error) {
       response.body.destroy();
-      throw fail(error, 'body', runner.totalChars);
+      // Once a stopper has decided, the answer is complete: the grace timer's abort, a cut, an error
+      // event or a timeout while reading on only ends the grace (a caller's abort still rejects).
+      if (drain === 'off' || attempt.signal.aborted) throw fail(error, 'body', runner.totalChars);
+      if (drain === 'grace') drain = 'runaway';
     } finally {
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       onContent = () => false;
     }
 
@@ -288,10 +350,13 @@ class UndiciChatClient implements ChatClient {
         ? { ...accumulator.usage(0), completionTokens: null }
         : accumulator.usage(runner.deltas);
     const model = accumulator.model;
-    if (decision !== undefined) {
+    const kept = decision === undefined ? text : text.slice(0, decision.end);
+    // A whole answer was not cut short when the stopper only dropped trailing whitespace.
+    const natural = decision === undefined || drain === 'natural' || (state.whole && kept === text.trimEnd());
+    if (!natural) {
       attempt.onEvent?.({ type: 'stopped-early', stopper: decision.stopper });
       return {
-        text: text.slice(0, decision.end),
+        text: kept,
         finishReason: 'stopper',
         stopper: decision.stopper,
         usage,
@@ -300,8 +365,8 @@ class UndiciChatClient implements ChatClient {
       };
     }
     return {
-      text,
-      finishReason: accumulator.finishReason(text),
+      text: kept,
+      finishReason: accumulator.finishReason(kept),
       stopper: null,
       usage,
       ttftMs,
