@@ -51,7 +51,8 @@ export { createStopStringsStopper } from './stoppers/create-stop-strings-stopper
 export { resolveStoppers } from './stoppers/resolve-stoppers.js';
 
 // The streaming chat client (one page in, one answer out).
-export { createChatClient } from './client/create-chat-client.js';
+export { createChatClient, DEFAULT_STOP_GRACE_MS } from './client/create-chat-client.js';
+export type { ChatClientOptions } from './client/create-chat-client.js';
 export { buildRequestBody } from './client/build-request-body.js';
 export type { ChatClient, PageRequest, CompleteOptions } from './client/page-request.js';
 export type { FinishReason, Usage, CompletionResult, CompletionEvent } from './client/completion-result.js';
