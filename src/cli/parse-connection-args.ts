@@ -73,9 +73,7 @@ export function parseConnectionArgs(
   const stopTag = string('stop-tag');
   if (stopTag !== undefined) options.stopTag = stopTag === 'none' ? null : stopTag;
   // Flags not given are left out, so the schema's defaults apply.
-  return Object.fromEntries(
-    Object.entries(options).filter(([, value]) => value !== undefined),
-  );
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
