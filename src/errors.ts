@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'INCORRECT_PASSWORD'
   | 'RENDER_FAILED'
   | 'EMPTY_ANSWER'
+  | 'INVALID_OUTPUT'
   | 'UNEXPECTED';
 
 /** Base class of every pagestream error. */
@@ -181,6 +182,16 @@ export class RenderError extends PagestreamError {
 export class EmptyAnswerError extends PagestreamError {
   constructor(message = 'the model returned an empty answer') {
     super('EMPTY_ANSWER', message);
+  }
+}
+
+/** The model's answer never validated against the extraction schema, retry included. */
+export class InvalidOutputError extends PagestreamError {
+  /** What was wrong with the last answer: not JSON, or the schema's issues. */
+  readonly issues: readonly string[];
+  constructor(message: string, issues: readonly string[] = [], options?: ErrorOptions) {
+    super('INVALID_OUTPUT', message, options);
+    this.issues = issues;
   }
 }
 

@@ -6,6 +6,16 @@ import type { GenerationStopper } from './stoppers/generation-stopper.js';
 export type ResponseFormat = 'doctags' | 'markdown' | 'html' | 'text';
 /** Image encoding sent to the model. */
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
+/** OpenAI vision `detail` of the image part: how finely the server tiles the image. */
+export type ImageDetail = 'auto' | 'low' | 'high';
+/** What else is sent with a page: nothing, the previous page's image, or the previous page's converted text. */
+export type PageContext = 'none' | 'previous-image' | 'previous-text';
+/** How an extraction asks for JSON: the server's `response_format`, a prompt embedding the schema, or the first with the second as fallback. */
+export type JsonMode = 'json_schema' | 'prompt' | 'auto';
+/** A JSON Schema object, as read from a `.json` file. */
+export type JsonSchemaObject = Readonly<Record<string, unknown>>;
+/** What structured extraction validates against: a zod schema (library) or a JSON Schema object. */
+export type ExtractionSchema = z.ZodType | JsonSchemaObject;
 
 /** What a prompt function knows about the page it writes the prompt for. */
 export interface PromptContext {
@@ -38,6 +48,10 @@ const isStopper = (value: unknown): value is GenerationStopper =>
   typeof (value as GenerationStopper).name === 'string' &&
   typeof (value as GenerationStopper).shouldStop === 'function';
 
+const isZodSchema = (value: unknown): value is z.ZodType => value instanceof z.ZodType;
+const isSchema = (value: unknown): value is ExtractionSchema =>
+  isZodSchema(value) || (typeof value === 'object' && value !== null && !Array.isArray(value));
+
 const positiveInt = z.number().int().positive();
 const milliseconds = z
   .number()
@@ -51,7 +65,11 @@ const milliseconds = z
 export const convertOptionsSchema = z.strictObject({
   /** Full chat-completions URL, e.g. `http://127.0.0.1:8000/v1/chat/completions`. */
   url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
-  /** Model name sent as `model`. */
+  /**
+   * Model name sent as `model`. Without `url`, a provider prefix picks the endpoint and key
+   * (`openrouter/<org>/<model>`, `openai/`, `azure/<deployment>`, `gemini/`, `ollama/`, `vllm/`,
+   * `lmstudio/`; see `resolveProvider`) and is not sent; with `url`, it is sent as given.
+   */
   model: z.string().min(1).optional(),
   /** Sent as `Authorization: Bearer <key>`; never printed. */
   apiKey: z.string().min(1).optional(),
@@ -114,6 +132,40 @@ export const convertOptionsSchema = z.strictObject({
   password: z.string().optional(),
   /** 1-based pages to convert, e.g. `'1-3,7,10-'` or `[1, 2, 3]`. @default all */
   pages: z.union([z.string().min(1), z.array(positiveInt).min(1)]).optional(),
+  /**
+   * Base URL of a provider picked by a prefixed `model` (`openrouter/...`, `ollama/...`), e.g.
+   * `http://127.0.0.1:11434/v1`; wins over the provider's environment variable and default. Ignored
+   * when `url` is set. @default the provider's (see `resolveProvider`)
+   */
+  apiBase: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  /** Azure OpenAI `api-version` query parameter. @default env AZURE_API_VERSION, else '2024-10-21' */
+  apiVersion: z.string().min(1).optional(),
+  /** `detail` of the image part (OpenAI vision format); left out of the body when not set. @default none */
+  imageDetail: z.enum(['auto', 'low', 'high']).optional(),
+  /**
+   * Context sent with each page. `'previous-image'`: the previous page's image too (pages still go in
+   * parallel). `'previous-text'`: the previous page's converted text, so the pages of one document go
+   * one at a time (other documents still run in parallel). @default 'none'
+   */
+  context: z.enum(['none', 'previous-image', 'previous-text']).default('none'),
+  /**
+   * Structured extraction: a zod schema or a JSON Schema object. When set, each answer is JSON
+   * validated against it and the value lands in `PageResult.data`. @default none
+   */
+  schema: z
+    .custom<ExtractionSchema>(isSchema, { error: 'expected a zod schema or a JSON Schema object' })
+    .optional(),
+  /**
+   * With `schema`: `'page'` extracts one value per page; `'document'` sends every selected page of a
+   * document in one request and extracts one value for the document. @default 'page'
+   */
+  extract: z.enum(['page', 'document']).default('page'),
+  /**
+   * With `schema`: `'json_schema'` sends `response_format: {type: 'json_schema'}`; `'prompt'` embeds
+   * the schema in the prompt; `'auto'` tries the first and falls back to the second when the server
+   * answers 400 about `response_format`. @default 'auto'
+   */
+  jsonMode: z.enum(['json_schema', 'prompt', 'auto']).default('auto'),
 });
 
 /** Options as a user passes them (every field optional). */

@@ -1,11 +1,39 @@
 import type { GenerationStopper } from '../stoppers/generation-stopper.js';
 import type { CompletionEvent, CompletionResult } from './completion-result.js';
 
+/** An encoded image sent as a `data:` URL. */
+export interface RequestImage {
+  readonly data: Uint8Array;
+  readonly mimeType: string;
+  /** A short text part sent just before the image, saying what it is (e.g. `'Previous page:'`). */
+  readonly label?: string | undefined;
+}
+
+/** Asks the server for JSON matching a schema (`response_format: {type: 'json_schema', ...}`). */
+export interface JsonSchemaFormat {
+  /** Schema name, `[a-zA-Z0-9_-]`, up to 64 characters. */
+  readonly name: string;
+  /** The JSON Schema the answer must match. */
+  readonly schema: Readonly<Record<string, unknown>>;
+  /** Ask the server to enforce the schema exactly (OpenAI's strict mode). @default false */
+  readonly strict?: boolean | undefined;
+}
+
 /** One page to send to the model. */
 export interface PageRequest {
   /** The encoded page image, sent as a `data:` URL. */
-  readonly image: { readonly data: Uint8Array; readonly mimeType: string };
+  readonly image: RequestImage;
   readonly prompt: string;
+  /**
+   * Images sent before the page's own, in order (the previous page as context, or the earlier pages of
+   * a document-wide extraction). Each is introduced by a short text part naming it.
+   * @default []
+   */
+  readonly contextImages?: readonly RequestImage[] | undefined;
+  /** Text sent before the images as context (the previous page's converted text). @default none */
+  readonly contextText?: string | undefined;
+  /** Ask for JSON matching a schema through `response_format`. @default none */
+  readonly jsonSchema?: JsonSchemaFormat | undefined;
   /**
    * Stoppers watching this answer. `undefined` uses the client's own, built once from its options by
    * `resolveStoppers`; `[]` turns them off.
