@@ -82,7 +82,7 @@ function describeStatus(status: number, serverMessage: string | undefined): stri
   const hint =
     status === 401 || status === 403
       ? ' (the API key is missing or wrong: pass --api-key or set PAGESTREAM_API_KEY)'
-      : status === 404
+      : status === 404 || status === 405
         ? ' (check the URL: it should end in /v1/chat/completions)'
         : '';
   return `server answered HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}${hint}`;
@@ -91,9 +91,15 @@ function describeStatus(status: number, serverMessage: string | undefined): stri
 /** The connection could not be made or broke before any answer (refused, reset, DNS, TLS). */
 export class ConnectionError extends PagestreamError {
   readonly url: string;
-  constructor(url: string, message: string, options?: ErrorOptions) {
+  /**
+   * False when another attempt cannot help (a host name that does not exist, a rejected certificate):
+   * such an error is not retried. @default true
+   */
+  readonly retryable: boolean;
+  constructor(url: string, message: string, options?: ErrorOptions & { readonly retryable?: boolean }) {
     super('CONNECTION', message, options);
     this.url = url;
+    this.retryable = options?.retryable ?? true;
   }
 }
 
@@ -207,7 +213,10 @@ export function toPagestreamError(error: unknown): PagestreamError {
   return error instanceof PagestreamError ? error : new UnexpectedError(error);
 }
 
-/** True for errors worth retrying: 408, 409, 429, 5xx, connection errors, broken streams, timeouts. */
+/**
+ * True for errors worth retrying: 408, 409, 429, 5xx, connection errors (but not those marked
+ * `retryable: false`), broken streams, timeouts other than the page deadline.
+ */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof HttpStatusError) {
     return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
@@ -216,5 +225,6 @@ export function isRetryable(error: unknown): boolean {
     return error.status === undefined || error.status >= 500 || error.status === 429;
   // The whole-page deadline spans every attempt: once it has passed, another attempt cannot help.
   if (error instanceof TimeoutError) return error.kind !== 'page';
-  return error instanceof ConnectionError || error instanceof IncompleteStreamError;
+  if (error instanceof ConnectionError) return error.retryable;
+  return error instanceof IncompleteStreamError;
 }

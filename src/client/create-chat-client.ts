@@ -1,6 +1,6 @@
+import type { LookupFunction } from 'node:net';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import {
-  ConnectionError,
   IncompleteStreamError,
   InvalidOptionsError,
   InvalidResponseError,
@@ -23,6 +23,7 @@ import { createHttpStatusError, extractServerMessage } from './create-http-statu
 import type { ChatClient, CompleteOptions, PageRequest } from './page-request.js';
 import { parseEventStream } from './parse-event-stream.js';
 import { redactUrl } from './redact-url.js';
+import { toConnectionError } from './to-connection-error.js';
 
 /** Most of an error or unexpected body read for its message; the rest is dropped. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -35,6 +36,16 @@ const MAX_JSON_BODY = 64 * 2 ** 20;
  * short enough that a model running on is cut after at most the one chunk read plus what is in flight.
  */
 export const DEFAULT_STOP_GRACE_MS = 150;
+
+/** Largest answer kept, in characters, whatever `max_tokens` says. */
+export const MAX_ANSWER_CHARS = 4 * 2 ** 20;
+/** Characters allowed per requested token before an answer counts as runaway (a token is ~4 on average). */
+const CHARS_PER_TOKEN_CAP = 32;
+/** Stream events allowed per requested token (reasoning and empty chunks count, content or not), plus slack. */
+const EVENTS_PER_TOKEN_CAP = 8;
+const EVENTS_SLACK = 1024;
+/** How long the stream is read on after `[DONE]` for the server to end the response (so the socket is reused). */
+const AFTER_DONE_MS = 1000;
 
 /** Abort reason used when a stopper ends the answer: the request is cancelled on purpose. */
 class StoppedEarly extends Error {}
@@ -49,6 +60,21 @@ export interface ChatClientOptions {
    * @default DEFAULT_STOP_GRACE_MS (150)
    */
   readonly stopGraceMs?: number | undefined;
+  /**
+   * Hard cap on an answer's characters, which holds when no stopper is set and the server ignores
+   * `max_tokens` (or never stops): once more than this arrives, the request is aborted and the answer
+   * finishes with `finishReason: 'length'`, its text cut at the cap. The number of stream events is
+   * capped the same way (8 per token plus 1024), so a server streaming endless reasoning or empty
+   * chunks is cut too. Nothing is ever buffered beyond these caps.
+   * @default min(32 x the token cap sent (`max_tokens`/`max_completion_tokens` in `params`, else
+   *   `maxTokens`), MAX_ANSWER_CHARS (4 Mi))
+   */
+  readonly maxAnswerChars?: number | undefined;
+  /**
+   * Resolve host names with this function instead of the system resolver (`dns.lookup`), e.g. to pin a
+   * host to an address. @default the system resolver
+   */
+  readonly lookup?: LookupFunction | undefined;
 }
 
 /**
@@ -88,7 +114,25 @@ export function createChatClient(
   if (!Number.isFinite(stopGraceMs) || stopGraceMs < 0) {
     throw new InvalidOptionsError(`stopGraceMs: expected a finite number >= 0, got ${String(stopGraceMs)}`);
   }
-  return new UndiciChatClient(options, options.url, stopGraceMs);
+  const maxAnswerChars = clientOptions.maxAnswerChars ?? defaultAnswerCap(options);
+  if (!Number.isInteger(maxAnswerChars) || maxAnswerChars < 1) {
+    throw new InvalidOptionsError(
+      `maxAnswerChars: expected a whole number >= 1, got ${String(maxAnswerChars)}`,
+    );
+  }
+  return new UndiciChatClient(options, options.url, {
+    stopGraceMs,
+    maxAnswerChars,
+    lookup: clientOptions.lookup,
+  });
+}
+
+/** The token cap the server is sent (params win, as in the request body), times the chars-per-token cap. */
+function defaultAnswerCap(options: ResolvedConvertOptions): number {
+  const sent = [options.params.max_completion_tokens, options.params.max_tokens].find(
+    (value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0,
+  );
+  return Math.min(MAX_ANSWER_CHARS, Math.ceil((sent ?? options.maxTokens) * CHARS_PER_TOKEN_CAP));
 }
 
 interface Attempt {
@@ -110,15 +154,27 @@ class UndiciChatClient implements ChatClient {
   readonly #headers: Record<string, string>;
   readonly #stoppers: readonly GenerationStopper[];
   readonly #stopGraceMs: number;
+  readonly #maxAnswerChars: number;
+  readonly #maxEvents: number;
 
-  constructor(options: ResolvedConvertOptions, url: string, stopGraceMs: number) {
+  constructor(
+    options: ResolvedConvertOptions,
+    url: string,
+    transport: { stopGraceMs: number; maxAnswerChars: number; lookup: LookupFunction | undefined },
+  ) {
     this.#options = options;
-    this.#stopGraceMs = stopGraceMs;
+    this.#stopGraceMs = transport.stopGraceMs;
+    this.#maxAnswerChars = transport.maxAnswerChars;
+    this.#maxEvents =
+      Math.ceil(transport.maxAnswerChars / CHARS_PER_TOKEN_CAP) * EVENTS_PER_TOKEN_CAP + EVENTS_SLACK;
     this.#url = url;
     this.#safeUrl = redactUrl(url);
     this.#agent = new Agent({
       connections: options.concurrency,
-      connect: { timeout: options.connectTimeout },
+      connect: {
+        timeout: options.connectTimeout,
+        ...(transport.lookup === undefined ? {} : { lookup: transport.lookup }),
+      },
       // Our own first-token and idle timers govern; undici's would fire with less precise errors.
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -194,7 +250,7 @@ class UndiciChatClient implements ChatClient {
       if (timedOut !== undefined) return timedOut;
       if (error instanceof PagestreamError) return error;
       return phase === 'connect'
-        ? this.#connectionError(error)
+        ? toConnectionError(error, this.#url, options.connectTimeout)
         : new IncompleteStreamError(receivedChars, { cause: error });
     };
 
@@ -219,16 +275,29 @@ class UndiciChatClient implements ChatClient {
     const accumulator = new CompletionAccumulator();
     const runner = createStopperRunner(attempt.stoppers);
     const parts: string[] = [];
-    const state: { ttftMs: number | null; whole: boolean } = { ttftMs: null, whole: false };
+    // `capped`: the answer passed the hard cap; the request was aborted and the answer ends with `length`.
+    const state: { ttftMs: number | null; whole: boolean; capped: boolean } = {
+      ttftMs: null,
+      whole: false,
+      capped: false,
+    };
     // After a stopper's decision: `grace` while reading on, then `natural` (the server finished by
     // itself) or `runaway` (it went on, or the grace ran out: the request was aborted).
     let drain: 'off' | 'grace' | 'natural' | 'runaway' = 'off';
     let graceTimer: NodeJS.Timeout | undefined;
+    let received = 0;
+    let done = false;
     let onContent = (delta: string): boolean => {
       if (state.ttftMs === null) {
         state.ttftMs = performance.now() - sentAt;
         attempt.onEvent?.({ type: 'first-token', ttftMs: state.ttftMs });
       }
+      const room = this.#maxAnswerChars - received;
+      if (delta.length > room) {
+        state.capped = true;
+        delta = delta.slice(0, room);
+      }
+      received += delta.length;
       parts.push(delta);
       return runner.push(delta) !== undefined;
     };
@@ -248,7 +317,7 @@ class UndiciChatClient implements ChatClient {
       }
       if (streamed) {
         let sawData = false;
-        let done = false;
+        let events = 0;
         const onBytes = (): void => {
           if (sawData) arm('idle', options.timeout);
         };
@@ -263,7 +332,15 @@ class UndiciChatClient implements ChatClient {
           if (data === '[DONE]') {
             done = true;
             if (drain === 'grace') drain = 'natural';
+            // A server that keeps the response open after [DONE] only costs the socket, never the answer.
+            if (graceTimer === undefined)
+              graceTimer = setTimeout(() => controller.abort(new StoppedEarly()), AFTER_DONE_MS);
             continue;
+          }
+          if (drain === 'off' && ++events > this.#maxEvents) {
+            state.capped = true;
+            controller.abort(new StoppedEarly());
+            break;
           }
           if (data === '') continue;
           let chunk: unknown;
@@ -276,7 +353,13 @@ class UndiciChatClient implements ChatClient {
           }
           const delta = accumulator.add(chunk);
           if (drain === 'off') {
-            if (delta === '' || !onContent(delta)) continue;
+            const stop = delta !== '' && onContent(delta);
+            if (state.capped && !stop) {
+              // Past the hard cap with no stopper deciding: cut the server off now.
+              controller.abort(new StoppedEarly());
+              break;
+            }
+            if (!stop) continue;
             drain = 'grace';
             if (this.#stopGraceMs === 0) {
               drain = 'runaway';
@@ -301,7 +384,12 @@ class UndiciChatClient implements ChatClient {
         }
         // The end of the stream during the grace is a natural end too.
         if (drain === 'grace') drain = 'natural';
-        if (runner.decision === undefined && !done && accumulator.rawFinishReason === undefined) {
+        if (
+          runner.decision === undefined &&
+          !state.capped &&
+          !done &&
+          accumulator.rawFinishReason === undefined
+        ) {
           throw new IncompleteStreamError(runner.totalChars);
         }
       } else {
@@ -331,9 +419,12 @@ class UndiciChatClient implements ChatClient {
       }
     } catch (error) {
       response.body.destroy();
+      // After [DONE] the answer is complete: only the server's slowness to end the response is cut.
+      const complete = done && timedOut === undefined;
       // Once a stopper has decided, the answer is complete: the grace timer's abort, a cut, an error
       // event or a timeout while reading on only ends the grace (a caller's abort still rejects).
-      if (drain === 'off' || attempt.signal.aborted) throw fail(error, 'body', runner.totalChars);
+      if ((drain === 'off' && !complete) || attempt.signal.aborted)
+        throw fail(error, 'body', runner.totalChars);
       if (drain === 'grace') drain = 'runaway';
     } finally {
       clearTimeout(timer);
@@ -351,6 +442,9 @@ class UndiciChatClient implements ChatClient {
         : accumulator.usage(runner.deltas);
     const model = accumulator.model;
     const kept = decision === undefined ? text : text.slice(0, decision.end);
+    if (state.capped && decision === undefined) {
+      return { text: kept, finishReason: 'length', stopper: null, usage, ttftMs, model };
+    }
     // A whole answer was not cut short when the stopper only dropped trailing whitespace.
     const natural = decision === undefined || drain === 'natural' || (state.whole && kept === text.trimEnd());
     if (!natural) {
@@ -374,20 +468,6 @@ class UndiciChatClient implements ChatClient {
       ...(accumulator.refusal === '' ? {} : { refusal: accumulator.refusal }),
     };
   }
-
-  #connectionError(error: unknown): PagestreamError {
-    const code = errorCode(error);
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') return new TimeoutError('connect', this.#options.connectTimeout);
-    const host = hostOf(this.#url);
-    const what =
-      code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-        ? `could not resolve ${host}`
-        : code === 'ECONNREFUSED'
-          ? `connection to ${host} refused (is the server running?)`
-          : `connection to ${host} failed`;
-    const reason = code ?? (error instanceof Error ? error.message : String(error));
-    return new ConnectionError(this.#safeUrl, `${what}: ${reason}`, { cause: error });
-  }
 }
 
 function retryAfterOf(error: unknown): number | undefined {
@@ -397,26 +477,6 @@ function retryAfterOf(error: unknown): number | undefined {
     typeof error.retryAfterMs === 'number'
     ? error.retryAfterMs
     : undefined;
-}
-
-/** The first `code` along an error's cause chain (undici wraps the socket's error). */
-function errorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    if ('code' in e && typeof e.code === 'string' && e.code !== 'UND_ERR') {
-      // undici's own socket codes are less telling than the system error they wrap.
-      if (!(e.code === 'UND_ERR_SOCKET' && 'cause' in e && errorCode(e.cause) !== undefined)) return e.code;
-    }
-    e = 'cause' in e ? e.cause : undefined;
-  }
-  return undefined;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '<invalid url>';
-  }
 }
 
 /** Read a body as UTF-8 text, up to `limit` bytes; the rest is not read and the body is destroyed. */
