@@ -1,0 +1,254 @@
+// pagestream's whole pipeline (render + request + decode) against an "ideal client" that only keeps C
+// pre-built requests in flight, on the same simulated server. Run: node --import tsx benchmarks/pipeline-efficiency.ts [--quick]
+import { Agent, request } from 'undici';
+import {
+  DEFAULT_PROMPTS,
+  buildRequestBody,
+  convert,
+  createRenderPool,
+  openDocument,
+  resolveOptions,
+} from '../src/index.js';
+import type { SimulatedServerOptions } from '../src/simulate/index.js';
+import { isQuick } from './lib/bench-args.js';
+import { makeBenchPdf } from './lib/make-bench-pdf.js';
+import { spawnSimServer } from './lib/spawn-sim-server.js';
+import { describeLoad, loadNow } from './lib/describe-load.js';
+import { markdownTable, writeResultsSection } from './lib/write-results.js';
+
+// Taken before pdf.js is first imported (the project loads it lazily): pdfjs-dist's legacy build carries
+// core-js, which replaces the global JSON.parse/JSON.stringify with JavaScript versions (see RESULTS.md).
+const NATIVE_JSON = { parse: JSON.parse, stringify: JSON.stringify };
+
+const quick = isQuick();
+const loadAtStart = loadNow();
+const DOCUMENT_PAGES = 64;
+const LEVELS = quick ? [1, 4, 16] : [1, 2, 4, 8, 16, 32, 64];
+/**
+ * Pages per run at each level: the whole document where the server is the limit (so the start, when
+ * pagestream renders its first pages while the ideal client's are ready, weighs little), fewer below,
+ * where a page takes seconds and more pages add nothing but time.
+ */
+const pagesAt = (concurrency: number): number =>
+  quick ? Math.min(16, 4 * concurrency) : concurrency >= 16 ? DOCUMENT_PAGES : Math.max(6, 4 * concurrency);
+/** The server is the limit from 16 on: twice the default timings give it about 4 pages/s at full batch, a third of what the renderer does on this machine. */
+const SERVER: SimulatedServerOptions = { capacity: 16, timeScale: 2, minTokens: 40, maxTokens: 200, seed: 7 };
+const FLOOR = 0.95;
+
+interface Measured {
+  readonly pages: number;
+  readonly wallMs: number;
+}
+
+const pdf = makeBenchPdf(DOCUMENT_PAGES);
+const server = await spawnSimServer(SERVER);
+const pool = createRenderPool();
+const options = resolveOptions({ url: server.url, enableRemoteServices: true });
+const rows: (string | number)[][] = [];
+const ratios: { concurrency: number; ratio: number }[] = [];
+const fixRows: (string | number)[][] = [];
+/** Levels re-run with native JSON restored, to show what the fix proposed in RESULTS.md would give. */
+const FIX_LEVELS = quick ? [16] : [1, 16, 64];
+
+try {
+  // Pre-encode every page with pagestream's own renderer, so the ideal client sends the very same bytes
+  // (same sizes, so the server answers each page with the same length for both clients).
+  const document = await openDocument(pdf, { renderPool: pool });
+  const bodies: string[] = [];
+  let renderMs = 0;
+  const renderStarted = performance.now();
+  const images = await Promise.all(
+    Array.from({ length: DOCUMENT_PAGES }, (_, i) => document.renderPage(i + 1, { scale: 2, format: 'png' })),
+  );
+  renderMs = performance.now() - renderStarted;
+  await document.close();
+  for (const image of images) {
+    bodies.push(
+      JSON.stringify(
+        buildRequestBody(options, {
+          image: { data: image.data, mimeType: image.mimeType },
+          prompt: DEFAULT_PROMPTS.doctags,
+        }),
+      ),
+    );
+  }
+  const renderRate = DOCUMENT_PAGES / (renderMs / 1000);
+  // pdf.js (and its in-thread worker, used for page sizes) are loaded now: time JSON.stringify of one
+  // page's request body with the JSON pdf.js left behind and with the native one.
+  const POLYFILLED_JSON = { parse: JSON.parse, stringify: JSON.stringify };
+  const sampleBody = buildRequestBody(options, {
+    image: { data: images[0]?.data ?? new Uint8Array(), mimeType: 'image/png' },
+    prompt: DEFAULT_PROMPTS.doctags,
+  });
+  const timeStringify = (stringify: typeof JSON.stringify): number => {
+    const started = performance.now();
+    for (let i = 0; i < 5; i++) stringify(sampleBody);
+    return (performance.now() - started) / 5;
+  };
+  const stringifyMs = {
+    native: timeStringify(NATIVE_JSON.stringify),
+    polyfilled: timeStringify(POLYFILLED_JSON.stringify),
+  };
+  console.log(
+    `JSON.stringify of one request body: native ${stringifyMs.native.toFixed(1)} ms, after pdf.js ${stringifyMs.polyfilled.toFixed(1)} ms`,
+  );
+  console.log(
+    `pre-rendered ${DOCUMENT_PAGES} pages in ${renderMs.toFixed(0)} ms (${renderRate.toFixed(1)} pages/s)`,
+  );
+
+  for (const [index, concurrency] of LEVELS.entries()) {
+    const pages = pagesAt(concurrency);
+    // Alternate which client goes first, so a drift of the machine does not favour one side.
+    const runIdeal = () => idealClient(server.url, bodies.slice(0, pages), concurrency);
+    const runPagestream = () => pagestream(server.url, pdf, pages, concurrency, pool);
+    let ideal: Measured;
+    let ours: Measured;
+    if (index % 2 === 0) {
+      ideal = await runIdeal();
+      ours = await runPagestream();
+    } else {
+      ours = await runPagestream();
+      ideal = await runIdeal();
+    }
+    const idealRate = ideal.pages / (ideal.wallMs / 1000);
+    const oursRate = ours.pages / (ours.wallMs / 1000);
+    const ratio = oursRate / idealRate;
+    ratios.push({ concurrency, ratio });
+    rows.push([
+      concurrency,
+      pages,
+      idealRate.toFixed(2),
+      oursRate.toFixed(2),
+      ratio.toFixed(3),
+      concurrency >= SERVER.capacity! ? (ratio >= FLOOR ? 'yes' : '**no**') : 'n/a',
+    ]);
+    console.log(
+      `C=${concurrency} pages=${pages} ideal ${idealRate.toFixed(2)} p/s, pagestream ${oursRate.toFixed(2)} p/s, ratio ${ratio.toFixed(3)}`,
+    );
+  }
+  // The same runs with native JSON put back (what loading pdf.js without its JSON polyfills would give).
+  Object.assign(JSON, NATIVE_JSON);
+  try {
+    for (const concurrency of FIX_LEVELS) {
+      const pages = pagesAt(concurrency);
+      const ours = await pagestream(server.url, pdf, pages, concurrency, pool);
+      const idealRate = Number(rows.find((row) => row[0] === concurrency)?.[2] ?? NaN);
+      const oursRate = ours.pages / (ours.wallMs / 1000);
+      fixRows.push([
+        concurrency,
+        pages,
+        idealRate.toFixed(2),
+        oursRate.toFixed(2),
+        (oursRate / idealRate).toFixed(3),
+      ]);
+      console.log(
+        `native JSON C=${concurrency}: pagestream ${oursRate.toFixed(2)} p/s, ratio ${(oursRate / idealRate).toFixed(3)}`,
+      );
+    }
+  } finally {
+    Object.assign(JSON, POLYFILLED_JSON);
+  }
+  const stats = await server.stats();
+
+  const limited = ratios.filter((r) => r.concurrency >= SERVER.capacity!);
+  const worst = Math.min(...limited.map((r) => r.ratio));
+  writeResultsSection(
+    'pipeline-efficiency',
+    `## Pipeline efficiency vs an ideal client (\`benchmarks/pipeline-efficiency.ts\`${quick ? ', --quick' : ''})
+
+Same simulated server, same pages, one run per level, the two clients measured side by side (their order
+alternates by level). **pagestream**: \`convert()\` over a ${DOCUMENT_PAGES}-page text-heavy A4 PDF
+(\`makePdf\`, a table on every third page), PNG at scale 2, so its wall time includes opening the PDF,
+rendering and encoding every page on the render pool, streaming and decoding; only the pool's worker
+threads are started before timing (a shared \`renderPool\`). **Ideal client**: the same PNG bytes and
+request bodies (\`buildRequestBody\`) prepared before timing, exactly C undici streaming requests in flight
+on one keep-alive Agent, each reading the SSE body to the end, nothing else. At low concurrency fewer
+pages are converted (4 x C, at least 6); both clients convert the same pages.
+${describeLoad(loadAtStart)}
+
+Server (its own child process, so its CPU does not run on the client's event loop): capacity
+${SERVER.capacity} sequences, timeScale ${SERVER.timeScale} (prefill 60 ms, decode step 16 ms + 1 ms per
+decoding sequence), answers ${SERVER.minTokens}-${SERVER.maxTokens} tokens varying per page. From C = 16 the server
+is the limit (about 4 pages/s); pagestream renders ${renderRate.toFixed(1)} pages/s on this machine (pool of
+${pool.size} workers, measured before the runs), so rendering keeps ahead of the server.
+
+${markdownTable(['C', 'pages', 'ideal pages/s', 'pagestream pages/s', 'ratio', `>= ${FLOOR} (server-limited)`], rows)}
+
+Worst ratio where the server is the limit (C >= ${SERVER.capacity}): **${worst.toFixed(3)}** (floor ${FLOOR}).
+
+**Why pagestream falls short: pdf.js replaces the process's JSON.** \`pdfjs-dist/legacy/build/pdf.mjs\` (and
+\`pdf.worker.mjs\`, which pdf.js also runs in the main thread for the document that answers page sizes) bundle
+core-js, whose \`JSON.stringify\` and \`JSON.parse\` polyfills are installed over the globals because Node 20
+has no \`JSON.rawJSON\` (json-parse-with-source); each bundle wraps them again. From then on every
+\`JSON.stringify\` in the process goes through core-js's JavaScript code. Measured here on one page's request
+body (a ${((images[0]?.data.byteLength ?? 0) / 1024).toFixed(0)} KiB PNG as base64, built by \`buildRequestBody\`): **${stringifyMs.native.toFixed(1)} ms native, ${stringifyMs.polyfilled.toFixed(1)} ms
+after pdf.js loaded**. The client stringifies every request body on the main thread
+(src/client/create-chat-client.ts, \`JSON.stringify(buildRequestBody(...))\`), so at a few pages/s the event
+loop spends most of its time (and the garbage collector the rest) serialising image strings, while 16-64
+streams wait to be read and requests wait to be sent; a \`--cpu-prof\` of a C = 16 run showed the main
+thread's top entries as the garbage collector (~7.9 s of a 19 s run), core-js's JSON code (pdf.mjs ~3006,
+pdf.worker.mjs ~2894, its \`/^[\\u0000-\\u001F]$/\` test per character, \`stringify\` at pdf.mjs ~5230). It also slows
+the JSON of any application that imports pagestream. The proposed fix (src/backends/load-pdfjs.ts, not
+done here): keep \`JSON.parse\`/\`JSON.stringify\` before importing pdf.js (and before the first
+\`getDocument\`, which loads the worker bundle in-thread) and put them back afterwards; pdf.js does not need
+them (checked: text extraction works after the restore). The same levels with native JSON put back by the
+benchmark after pdf.js loaded:
+
+${markdownTable(['C', 'pages', 'ideal pages/s (from above)', 'pagestream, native JSON, pages/s', 'ratio'], fixRows)}
+Server over the whole benchmark: ${stats.requests} requests, ${stats.tokensGenerated} tokens, most sequences at once ${stats.maxActive}.`,
+  );
+} finally {
+  await pool.close();
+  await server.close();
+}
+
+/** Exactly `concurrency` requests in flight; each reads its SSE body to the end. */
+async function idealClient(url: string, bodies: readonly string[], concurrency: number): Promise<Measured> {
+  const agent = new Agent({ connections: concurrency, pipelining: 1 });
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < bodies.length) {
+      const body = bodies[next++] ?? '';
+      const response = await request(url, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body,
+      });
+      if (response.statusCode !== 200) throw new Error(`ideal client: HTTP ${response.statusCode}`);
+      // Read to the end, bytes only: no parsing, no decoding.
+      for await (const _chunk of response.body) continue;
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, worker));
+  const wallMs = performance.now() - started;
+  await agent.close();
+  return { pages: done, wallMs };
+}
+
+async function pagestream(
+  url: string,
+  pdf: Uint8Array,
+  pages: number,
+  concurrency: number,
+  renderPool: ReturnType<typeof createRenderPool>,
+): Promise<Measured> {
+  const started = performance.now();
+  const result = await convert(pdf, {
+    url,
+    enableRemoteServices: true,
+    concurrency,
+    pages: `1-${pages}`,
+    renderPool,
+  });
+  const wallMs = performance.now() - started;
+  const ok = result.pages.filter((page) => page.status === 'success').length;
+  if (ok !== pages) {
+    const failed = result.pages.find((page) => page.status !== 'success');
+    throw new Error(`pagestream: ${pages - ok} pages failed, e.g. ${String(failed?.error?.message)}`);
+  }
+  return { pages: ok, wallMs };
+}
