@@ -30,9 +30,14 @@ export interface PageResult {
   /** Where the token counts come from: the server, or counted here after an early abort. */
   readonly usageSource: 'server' | 'local' | null;
   readonly retries: number;
-  /** The decoded page; `null` for failed pages. */
+  /** The decoded page; `null` for failed pages and for structured extraction. */
   readonly content: DocumentPage | null;
   readonly error: PagestreamError | null;
+  /**
+   * Structured extraction (`schema` with `extract: 'page'`): the page's value, validated by the schema;
+   * `null` when the page failed. Absent when not extracting per page.
+   */
+  readonly data?: unknown;
 }
 
 /** Outcome of one input, with its pages in document order whatever order they finished in. */
@@ -49,6 +54,12 @@ export interface DocumentResult {
   readonly pages: readonly PageResult[];
   /** The decoded document: the successful pages, in order. */
   readonly document: ConvertedDocument;
+  /**
+   * Structured extraction: with `extract: 'page'`, every selected page's value in page order (`null`
+   * for failed pages); with `extract: 'document'`, the document's one value (`null` if it failed).
+   * Absent when not extracting.
+   */
+  readonly data?: unknown;
 }
 
 /** Everything a conversion run reports, in the order it happens. */

@@ -1,9 +1,14 @@
 import PQueue from 'p-queue';
-import { Observable, concat, defer, from, mergeMap, of, using } from 'rxjs';
+import { Observable, concat, concatMap, defer, from, map, mergeMap, of, tap, using } from 'rxjs';
 import type { DocumentSource } from '../backends/document-backend.js';
-import type { ChatClient } from '../client/page-request.js';
+import type { PageImage } from '../backends/document-backend.js';
+import type { ChatClient, CompleteOptions, PageRequest } from '../client/page-request.js';
 import { createChatClient } from '../client/create-chat-client.js';
 import { toPagestreamError } from '../errors.js';
+import { compileExtractionSchema } from '../extract/compile-extraction-schema.js';
+import type { CompiledExtractionSchema } from '../extract/compile-extraction-schema.js';
+import { requestExtraction } from '../extract/request-extraction.js';
+import { applyProvider } from '../providers/apply-provider.js';
 import { Semaphore } from '../internal/semaphore.js';
 import { resolveOptions } from '../options.js';
 import type { ConvertOptions, ResolvedConvertOptions } from '../options.js';
@@ -15,6 +20,8 @@ import type { ConversionEvent, PageResult } from './conversion-event.js';
 import { DocumentTracker } from './document-tracker.js';
 import { OpenedDocument } from './opened-document.js';
 import { decodePageAnswer } from './decode-page-answer.js';
+import { extractionPageResult } from './extraction-page-result.js';
+import { requestDocument } from './request-document.js';
 import { renderForRequest } from './render-for-request.js';
 import type { PageRequestItem } from './render-for-request.js';
 
@@ -50,6 +57,9 @@ export interface RunContext {
   readonly pageSlots: Semaphore;
   readonly stoppers: readonly GenerationStopper[];
   readonly signal: AbortSignal;
+  /** Structured extraction (`schema` set): the compiled schema, and whether the server refused `response_format`. */
+  readonly extraction:
+    { readonly schema: CompiledExtractionSchema; readonly fallback: { refused: boolean } } | undefined;
   renderPool(): RenderPool;
   /** A run-wide counter: pages take numbers in the order they are scheduled. */
   nextSequence(): number;
@@ -64,7 +74,13 @@ export interface RunContext {
  * stops rendering and releases documents, workers and sockets.
  *
  * Options are validated and the remote-services gate is checked when this is called, before anything
- * is read or sent.
+ * is read or sent (and before a provider's key is read from the environment).
+ *
+ * With `context: 'previous-image'`, each document's pages render one after another so every page
+ * knows its predecessor's image (requests still run in parallel); with `context: 'previous-text'`, the
+ * pages of one document are requested one at a time (other documents still run in parallel). With
+ * `schema` and `extract: 'document'`, a document's selected pages are all rendered, held and sent in
+ * one request.
  *
  * @example
  * ```ts
@@ -78,9 +94,14 @@ export function convertStream(
   options: ConvertRunOptions = {},
 ): Observable<ConversionEvent> {
   const { signal: userSignal, renderPool: sharedPool, ...rest } = options;
-  const resolved = resolveOptions(rest);
-  // The gate: throws RemoteServicesDisabledError before any file is read or socket opened.
+  // The gate (in applyProvider, first): throws RemoteServicesDisabledError before any secret is read,
+  // file opened or socket connected.
+  const resolved = applyProvider(resolveOptions(rest));
   const client = createChatClient(resolved);
+  const extraction =
+    resolved.schema === undefined
+      ? undefined
+      : { schema: compileExtractionSchema(resolved.schema), fallback: { refused: false } };
   const list = (Array.isArray(inputs) ? inputs : [inputs]) as readonly ConvertInput[];
 
   return new Observable<ConversionEvent>((subscriber) => {
@@ -93,8 +114,12 @@ export function convertStream(
       client,
       requests: new PQueue({ concurrency: resolved.concurrency }),
       pageSlots: new Semaphore(resolved.concurrency + RENDER_AHEAD),
-      stoppers: resolveStoppers(resolved),
+      // Extraction answers are JSON: the DocTags closing tag stays off unless asked for by name.
+      stoppers: resolveStoppers(
+        extraction === undefined ? resolved : { ...resolved, stopTag: resolved.stopTag ?? null },
+      ),
       signal,
+      extraction,
       renderPool: () => sharedPool ?? (pool ??= createRenderPool()),
       nextSequence: () => sequence++,
     };
@@ -154,19 +179,92 @@ function readDocument(input: ConvertInput, index: number, context: RunContext): 
               of<ReadItem>({ kind: 'event', event: { type: 'document-done', result: tracker.finish() } }),
             );
           }
+          const { options } = context;
+          if (context.extraction !== undefined && options.extract === 'document') {
+            return concat(
+              announce,
+              requestDocument(document, pages, tracker, context).pipe(map(toEventItem)),
+            );
+          }
+          if (options.context === 'previous-image') {
+            // One after another, so each page's predecessor is known; only the latest image is held here.
+            let previous: PageImage | undefined;
+            const rendered = from(pages).pipe(
+              concatMap((page) => renderForRequest(document, page, tracker, context)),
+              map((item): PageRequestItem => {
+                if (item.kind !== 'image') {
+                  previous = undefined;
+                  return item;
+                }
+                const withPrevious = previous === undefined ? item : { ...item, previousImage: previous };
+                previous = item.image;
+                return withPrevious;
+              }),
+            );
+            return concat(announce, rendered);
+          }
           const rendered = from(pages).pipe(
             mergeMap((page) => renderForRequest(document, page, tracker, context), RENDER_AHEAD + 1),
           );
+          if (options.context === 'previous-text') {
+            // Each request waits for the previous page's answer: one page of this document at a time.
+            let previousText: string | undefined;
+            const requested = rendered.pipe(
+              concatMap((item) => requestPage(item, context, previousText)),
+              tap((event) => {
+                if (event.type === 'page-done')
+                  previousText = event.result.status === 'success' ? event.result.text : undefined;
+              }),
+              map(toEventItem),
+            );
+            return concat(announce, requested);
+          }
           return concat(announce, rendered);
         }),
       ),
   );
 }
 
-/** Send one rendered page through the shared request queue; emit its progress, result and, last, its document. */
-function requestPage(item: PageRequestItem, context: RunContext): Observable<ConversionEvent> {
+const toEventItem = (event: ConversionEvent): ReadItem => ({ kind: 'event', event });
+
+/** Characters of the previous page's text sent as context, at most (its end, nearest the page). */
+const MAX_CONTEXT_TEXT = 8000;
+
+/**
+ * Send one rendered page through the shared request queue; emit its progress, result and, last, its
+ * document. `previousText` is the previous page's answer (`context: 'previous-text'`).
+ */
+function requestPage(
+  item: PageRequestItem,
+  context: RunContext,
+  previousText?: string,
+): Observable<ConversionEvent> {
   if (item.kind === 'failed') return settle(item.tracker, item.result);
-  const { tracker, page, image } = item;
+  const { tracker, page, image, previousImage } = item;
+  const { options, extraction } = context;
+  const request: Omit<PageRequest, 'prompt'> = {
+    image: {
+      data: image.data,
+      mimeType: image.mimeType,
+      ...(previousImage === undefined ? {} : { label: 'The page to convert:' }),
+    },
+    ...(previousImage === undefined
+      ? {}
+      : {
+          contextImages: [
+            {
+              data: previousImage.data,
+              mimeType: previousImage.mimeType,
+              label: 'The previous page, for context only (do not convert it):',
+            },
+          ],
+        }),
+    ...(previousText === undefined || previousText.trim() === ''
+      ? {}
+      : {
+          contextText: `The previous page, as converted (for context only; do not repeat it; continue its format):\n${previousText.slice(-MAX_CONTEXT_TEXT)}`,
+        }),
+  };
   const input = tracker.input;
   return new Observable<ConversionEvent>((subscriber) => {
     const controller = new AbortController();
@@ -186,42 +284,57 @@ function requestPage(item: PageRequestItem, context: RunContext): Observable<Con
       height: image.height,
       renderMs: image.renderMs,
     });
+    const completeOptions = (taskSignal: AbortSignal | undefined): CompleteOptions => ({
+      signal: taskSignal ?? signal,
+      onEvent: (event) => {
+        if (event.type === 'request-sent')
+          subscriber.next({ type: 'request-sent', input, page, attempt: event.attempt });
+        else if (event.type === 'first-token')
+          subscriber.next({ type: 'first-token', input, page, ttftMs: event.ttftMs });
+        else if (event.type === 'retry')
+          subscriber.next({
+            type: 'retry',
+            input,
+            page,
+            attempt: event.attempt,
+            delayMs: event.delayMs,
+            error: event.error,
+          });
+        else subscriber.next({ type: 'stopped-early', input, page, stopper: event.stopper });
+      },
+    });
     context.requests
       .add(
-        ({ signal: taskSignal }) =>
-          context.client.complete(
+        async ({ signal: taskSignal }): Promise<PageResult> => {
+          if (extraction === undefined) {
+            const completion = await context.client.complete(
+              { ...request, prompt: item.prompt, stoppers: context.stoppers },
+              completeOptions(taskSignal),
+            );
+            return decodePageAnswer(item, completion, options.responseFormat);
+          }
+          const outcome = await requestExtraction(
+            context.client,
             {
-              image: { data: image.data, mimeType: image.mimeType },
-              prompt: item.prompt,
+              request,
+              schema: extraction.schema,
+              jsonMode: options.jsonMode,
+              scope: 'page',
+              // The default prompts ask for DocTags or Markdown: only the user's own prompt is kept.
+              instructions: options.prompt === undefined ? undefined : item.prompt,
               stoppers: context.stoppers,
+              fallback: extraction.fallback,
             },
-            {
-              signal: taskSignal ?? signal,
-              onEvent: (event) => {
-                if (event.type === 'request-sent')
-                  subscriber.next({ type: 'request-sent', input, page, attempt: event.attempt });
-                else if (event.type === 'first-token')
-                  subscriber.next({ type: 'first-token', input, page, ttftMs: event.ttftMs });
-                else if (event.type === 'retry')
-                  subscriber.next({
-                    type: 'retry',
-                    input,
-                    page,
-                    attempt: event.attempt,
-                    delayMs: event.delayMs,
-                    error: event.error,
-                  });
-                else subscriber.next({ type: 'stopped-early', input, page, stopper: event.stopper });
-              },
-            },
-          ),
+            completeOptions(taskSignal),
+          );
+          return extractionPageResult(item, outcome);
+        },
         // p-queue runs higher priorities first: earlier pages leave first.
         { signal, priority: -item.sequence },
       )
       .then(
-        (completion) => {
+        (result) => {
           release();
-          const result = decodePageAnswer(item, completion, context.options.responseFormat);
           settle(tracker, result).subscribe(subscriber);
         },
         (error: unknown) => {
@@ -238,13 +351,13 @@ function requestPage(item: PageRequestItem, context: RunContext): Observable<Con
 }
 
 /** Emit a page's result, then its document's result if that was the document's last page. */
-function settle(tracker: DocumentTracker, result: PageResult): Observable<ConversionEvent> {
+export function settle(tracker: DocumentTracker, result: PageResult): Observable<ConversionEvent> {
   const done = tracker.record(result);
   const pageDone = of<ConversionEvent>({ type: 'page-done', result });
   return done ? concat(pageDone, of<ConversionEvent>({ type: 'document-done', result: done })) : pageDone;
 }
 
-function failedPage(item: Extract<PageRequestItem, { kind: 'image' }>, error: unknown): PageResult {
+export function failedPage(item: Extract<PageRequestItem, { kind: 'image' }>, error: unknown): PageResult {
   return {
     ...item.tracker.emptyResult(item.page),
     status: 'failed',

@@ -13,6 +13,8 @@ export class DocumentTracker {
   readonly #expected: readonly number[];
   readonly #results = new Map<number, PageResult>();
   readonly #sizes = new Map<number, { width: number; height: number }>();
+  /** A document-wide extraction's value, once known. */
+  #documentData: { readonly value: unknown } | undefined;
 
   constructor(input: string, index: number, pageCount: number, pages: readonly number[]) {
     this.input = input;
@@ -68,6 +70,11 @@ export class DocumentTracker {
     };
   }
 
+  /** Set the value of a document-wide extraction (`extract: 'document'`); `null` when it failed. */
+  setDocumentData(value: unknown): void {
+    this.#documentData = { value };
+  }
+
   /** Record a page; returns the document's result when this was its last page. */
   record(result: PageResult): DocumentResult | undefined {
     this.#results.set(result.page, result);
@@ -87,6 +94,12 @@ export class DocumentTracker {
     const content = succeeded
       .map((page) => page.content)
       .filter((page): page is DocumentPage => page !== null);
+    const data =
+      this.#documentData !== undefined
+        ? { data: this.#documentData.value }
+        : pages.some((page) => page.data !== undefined)
+          ? { data: pages.map((page) => page.data ?? null) }
+          : {};
     return {
       input: this.input,
       index: this.index,
@@ -95,6 +108,7 @@ export class DocumentTracker {
       error: null,
       pages,
       document: { name: this.input, pages: content },
+      ...data,
     };
   }
 }

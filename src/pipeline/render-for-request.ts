@@ -18,6 +18,8 @@ export type PageRequestItem =
       readonly prompt: string;
       /** Order in which the page was scheduled in the run: earlier pages are sent first. */
       readonly sequence: number;
+      /** The previous selected page's image, sent as context (`context: 'previous-image'`). */
+      readonly previousImage?: PageImage | undefined;
     }
   | { readonly kind: 'failed'; readonly tracker: DocumentTracker; readonly result: PageResult };
 
