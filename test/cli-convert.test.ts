@@ -225,7 +225,7 @@ describe('pagestream convert (the real CLI, as a child process)', () => {
         '--report',
         reportPath,
       ]);
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       while (slow.stats().active === 0 && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 20));
       assert.ok(slow.stats().active > 0, 'requests were in flight');
