@@ -9,6 +9,7 @@ import type { ConversionEvent, DocumentResult } from '../pipeline/conversion-eve
 import { convertStream } from '../pipeline/convert-stream.js';
 import { DocumentTracker } from '../pipeline/document-tracker.js';
 import { buildRunReport } from '../pipeline/build-run-report.js';
+import { DEFAULT_PIXEL_BUDGET } from '../render/plan-render.js';
 import { startSimulatedServer } from '../simulate/start-simulated-server.js';
 import type { SimulatedServer } from '../simulate/start-simulated-server.js';
 import { EXIT, printError, writeOutput, writeReport } from './cli-io.js';
@@ -162,11 +163,17 @@ async function convertAndWrite(
     if (event.type === 'document-opened')
       trackers.set(event.input, new DocumentTracker(event.input, -1, event.pageCount, event.pages));
     if (event.type === 'page-done') {
-      trackers.get(event.result.input)?.record(event.result);
-      const { error } = event.result;
-      if (error)
+      const { error, input, page } = event.result;
+      trackers.get(input)?.record(event.result);
+      const clear = progress ? '\r\x1b[2K' : '';
+      if (error) {
+        // Render errors already start with "page N: "; the line names the page once.
+        const message = error.message.replace(new RegExp(`^page ${page}: `), '');
+        io.stderr.write(`${clear}error: ${error.code}: ${input} page ${page}: ${message}\n`);
+      }
+      if (event.result.downscaled === 'pixel-budget')
         io.stderr.write(
-          `${progress ? '\r\x1b[2K' : ''}error: ${error.code}: ${event.result.input} page ${event.result.page}: ${error.message}\n`,
+          `${clear}warning: ${input} page ${page}: rendered at ${event.result.imageWidth ?? '?'}x${event.result.imageHeight ?? '?'}, below the requested scale, to stay within the ${DEFAULT_PIXEL_BUDGET / 1e6} MP pixel budget\n`,
         );
     }
     if (event.type === 'document-done') {

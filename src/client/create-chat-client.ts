@@ -22,6 +22,7 @@ import { computeBackoffDelay } from './compute-backoff-delay.js';
 import { createHttpStatusError, extractServerMessage } from './create-http-status-error.js';
 import type { ChatClient, CompleteOptions, PageRequest } from './page-request.js';
 import { parseEventStream } from './parse-event-stream.js';
+import { createRedactor } from './create-redactor.js';
 import { redactUrl } from './redact-url.js';
 import { toConnectionError } from './to-connection-error.js';
 
@@ -156,6 +157,8 @@ class UndiciChatClient implements ChatClient {
   readonly #stopGraceMs: number;
   readonly #maxAnswerChars: number;
   readonly #maxEvents: number;
+  /** Blanks the key and credential headers out of whatever the server sends back (some echo them). */
+  readonly #redact: (text: string) => string;
 
   constructor(
     options: ResolvedConvertOptions,
@@ -187,6 +190,7 @@ class UndiciChatClient implements ChatClient {
     // Lower-cased so a user's `Authorization` replaces ours instead of being sent beside it.
     for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
     this.#headers = headers;
+    this.#redact = createRedactor({ apiKey: options.apiKey, headers: options.headers, url });
     this.#stoppers = resolveStoppers(options);
   }
 
@@ -304,13 +308,13 @@ class UndiciChatClient implements ChatClient {
     try {
       const { statusCode, headers } = response;
       if (statusCode < 200 || statusCode >= 300) {
-        const text = await readText(response.body, MAX_ERROR_BODY);
+        const text = this.#redact(await readText(response.body, MAX_ERROR_BODY));
         throw createHttpStatusError({ status: statusCode, url: this.#safeUrl, headers, body: text });
       }
       const contentType = String(headers['content-type'] ?? '').toLowerCase();
       const streamed = contentType.includes('text/event-stream') || (contentType === '' && options.stream);
       if (!streamed && !/[/+]json\b/.test(contentType)) {
-        const text = await readText(response.body, MAX_ERROR_BODY);
+        const text = this.#redact(await readText(response.body, MAX_ERROR_BODY));
         throw new InvalidResponseError(
           `expected an event stream or JSON from ${this.#safeUrl}, got ${contentType === '' ? 'no content type' : `"${contentType}"`} (HTTP ${statusCode})${describeBody(text)}; is the URL the chat-completions endpoint (.../v1/chat/completions)?`,
         );
@@ -321,14 +325,14 @@ class UndiciChatClient implements ChatClient {
         const onBytes = (): void => {
           if (sawData) arm('idle', options.timeout);
         };
-        for await (const event of parseEventStream(response.body, onBytes)) {
+        for await (const event of parseEventStream(response.body, onBytes, this.#redact)) {
           if (!sawData) {
             sawData = true;
             arm('idle', options.timeout);
           }
           if (done) continue; // nothing after [DONE] counts; read on so the connection can be reused
-          if (event.event === 'error') throw toStreamError(parseErrorEvent(event.data));
-          const data = event.data.trim();
+          const data = this.#redact(event.data).trim();
+          if (event.event === 'error') throw toStreamError(parseErrorEvent(data));
           if (data === '[DONE]') {
             done = true;
             if (drain === 'grace') drain = 'natural';
@@ -394,7 +398,9 @@ class UndiciChatClient implements ChatClient {
         }
       } else {
         arm('idle', options.timeout);
-        const text = await readText(response.body, MAX_JSON_BODY, () => arm('idle', options.timeout));
+        const text = this.#redact(
+          await readText(response.body, MAX_JSON_BODY, () => arm('idle', options.timeout)),
+        );
         let json: unknown;
         try {
           json = JSON.parse(text);

@@ -35,10 +35,13 @@ export function extractServerMessage(body: string): string | undefined {
     }
   }
   if (message === undefined) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    // A proxy's error page: never its scripts, styles or comments, only words a person would read.
     message =
-      title ??
+      (title === '' ? undefined : title) ??
       text
+        .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+        .replace(/<!--[\s\S]*?-->/g, ' ')
         .replace(/<[^>]*>/g, ' ')
         .split('\n')
         .map((line) => line.trim())

@@ -22,10 +22,12 @@ const MAX_BUFFER = 8 * 2 ** 20;
  * than dropped.
  *
  * @param onBytes - called for every read, comments and keep-alives included (idle timers use it).
+ * @param redact - applied to the text of such an `error:` line before it becomes an error message.
  */
 export async function* parseEventStream(
   body: AsyncIterable<Uint8Array>,
   onBytes: () => void = () => undefined,
+  redact: (text: string) => string = (text) => text,
 ): AsyncGenerator<StreamEvent, void, undefined> {
   const decoder = new TextDecoder('utf-8');
   const queue: StreamEvent[] = [];
@@ -36,9 +38,10 @@ export async function* parseEventStream(
     onEvent: (event) => queue.push({ ...event, atEnd }),
     onError: (error) => {
       if (error.type === 'unknown-field' && error.field === 'error') {
-        let value: unknown = error.value;
+        const text = redact(error.value ?? '');
+        let value: unknown = text;
         try {
-          value = JSON.parse(error.value ?? '');
+          value = JSON.parse(text);
         } catch {
           // A plain-text error message.
         }

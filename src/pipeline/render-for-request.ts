@@ -41,7 +41,11 @@ export function renderForRequest(
     await context.pageSlots.acquire(signal);
     try {
       const info = await document.pageInfo(page, signal);
-      if (!info.valid) throw new RenderError(page, info.invalidReason ?? 'the page cannot be loaded');
+      if (!info.valid) {
+        // A backend's reason may already name the page ("page 3: cannot load..."): say it once.
+        const reason = info.invalidReason?.replace(/^(page \d+: )+/, '');
+        throw new RenderError(page, reason || 'the page cannot be loaded');
+      }
       tracker.setPageSize(page, info);
       const image = await document.renderPage(
         page,
