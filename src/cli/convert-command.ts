@@ -31,6 +31,15 @@ Connection
   --param <key=json>          extra body field, repeatable; wins over derived fields (--param top_p=0.9)
   --enable-remote-services    required before any connection is made
   --simulate                  use the built-in simulated server instead of --url (no model needed)
+Providers (a prefixed --model picks the endpoint and key when --url is not given)
+  --model openrouter/<org>/<m> OPENROUTER_API_KEY     --model openai/<m>      OPENAI_API_KEY
+  --model azure/<deployment>  AZURE_API_KEY + AZURE_API_BASE (+ AZURE_API_VERSION)
+  --model gemini/<m>          GEMINI_API_KEY or GOOGLE_API_KEY
+  --model ollama/<m> | vllm/<m> | lmstudio/<m>   local servers on their usual ports, no key
+  --api-base <url>            the provider's base URL, e.g. http://127.0.0.1:11434/v1
+  --api-version <v>           Azure api-version (default AZURE_API_VERSION, else 2024-10-21)
+  --preset <name>             granite-docling-vllm | granite-docling-ollama | smoldocling-vllm |
+                              qwen-vl-vllm | qwen-vl-ollama | qwen-vl-openrouter (flags win)
 Answer
   --response-format <f>       doctags | markdown | html | text (default doctags)
   --prompt <text>             prompt text (default: one for the response format)
@@ -39,8 +48,16 @@ Answer
   --stop-tag <text>           closing-tag stopper; "none" turns it off (default </doctag> for doctags)
   --max-chars <n>             stop an answer after n characters
   --no-repetition-stop        turn off the repetition-loop stopper
+  --detail <d>                auto | low | high: image detail sent with each image (default: not sent)
+  --context <c>               none | previous-image | previous-text (pages of a document then go one
+                              at a time) (default none)
+Structured extraction
+  --schema <file.json>        extract JSON matching this JSON Schema; --to json writes the values
+  --extract <scope>           page (one value per page) | document (all pages in one request) (default page)
+  --json-mode <m>             auto | json_schema | prompt (default auto: response_format, else the
+                              schema in the prompt when the server refuses it)
 Output
-  --to <f>                    md | html | doctags | json (default md)
+  --to <f>                    md | html | doctags | json (default md); json with --schema: the data
   -o, --output <path>         file (one input) or folder (several); - for stdout (default stdout)
   --report <path>             write the run report as JSON
   --quiet                     no progress output
@@ -183,7 +200,7 @@ async function convertAndWrite(
         await writeOutput(
           io,
           uniquePath(output.path, event.result.input, to, written),
-          exportDocument(event.result.document, to),
+          exportResult(event.result, to),
         );
       }
     }
@@ -219,12 +236,12 @@ async function convertAndWrite(
   const documents = finished.sort((a, b) => a.index - b.index);
   const readable = documents.filter((document) => document.error === null);
   if (output.kind === 'file' && readable[0])
-    await writeOutput(io, output.path, exportDocument(readable[0].document, to));
+    await writeOutput(io, output.path, exportResult(readable[0], to));
   if (output.kind === 'stdout' && readable.length > 0) {
     const text =
       to === 'json' && readable.length > 1
-        ? `[${readable.map((document) => exportDocument(document.document, to)).join(',\n')}]\n`
-        : readable.map((document) => withNewline(exportDocument(document.document, to))).join('\n');
+        ? `[${readable.map((document) => exportResult(document, to)).join(',\n')}]\n`
+        : readable.map((document) => withNewline(exportResult(document, to))).join('\n');
     await writeOutput(io, '-', text);
   }
   if (flags.report) await writeReport(flags.report, buildRunReport(documents, wallMs));
@@ -232,6 +249,12 @@ async function convertAndWrite(
   if (documents.some((document) => document.error !== null)) return EXIT.inputUnreadable;
   if (documents.some((document) => document.status !== 'success')) return EXIT.pagesFailed;
   return EXIT.ok;
+}
+
+/** The document as `--to` asks; with `--schema` and `--to json`, the extracted data instead. */
+function exportResult(result: DocumentResult, to: ExportFormat): string {
+  if (to === 'json' && result.data !== undefined) return `${JSON.stringify(result.data, null, 2)}\n`;
+  return exportDocument(result.document, to);
 }
 
 function isExportFormat(value: string): value is ExportFormat {

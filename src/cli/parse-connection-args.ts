@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import type { ConvertOptions } from '../options.js';
+import { MODEL_PRESETS } from '../providers/model-presets.js';
+import { PROVIDER_SPECS } from '../providers/provider-specs.js';
 import { UsageError } from './usage-error.js';
 
 /** Flags shared by `convert` and `bench`: where and how to ask the model, and how to render. */
@@ -29,6 +32,14 @@ export const CONNECTION_FLAGS = {
   'repetition-stop': { type: 'boolean', default: true },
   'enable-remote-services': { type: 'boolean', default: false },
   simulate: { type: 'boolean', default: false },
+  'api-base': { type: 'string' },
+  'api-version': { type: 'string' },
+  preset: { type: 'string' },
+  detail: { type: 'string' },
+  context: { type: 'string' },
+  schema: { type: 'string' },
+  extract: { type: 'string' },
+  'json-mode': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 type FlagValues = Partial<Record<keyof typeof CONNECTION_FLAGS, string | boolean | string[] | undefined>>;
@@ -45,10 +56,27 @@ export function parseConnectionArgs(
     const value = values[name];
     return typeof value === 'string' ? value : undefined;
   };
+  const presetName = string('preset');
+  if (presetName !== undefined && !Object.hasOwn(MODEL_PRESETS, presetName)) {
+    throw new UsageError(
+      `--preset: expected one of ${Object.keys(MODEL_PRESETS).join(', ')}; got ${JSON.stringify(presetName)}`,
+    );
+  }
+  const preset: Record<string, unknown> =
+    presetName === undefined ? {} : { ...MODEL_PRESETS[presetName as keyof typeof MODEL_PRESETS] };
+  const url = string('url') ?? nonEmpty(env.PAGESTREAM_URL);
+  const model = string('model') ?? nonEmpty(env.PAGESTREAM_MODEL) ?? (preset.model as string | undefined);
+  // A provider-prefixed model reads its own provider's key (OPENROUTER_API_KEY, ...) when resolved,
+  // behind the remote-services gate; OPENAI_API_KEY must not be sent to another provider.
+  const prefixed =
+    url === undefined && model !== undefined && Object.hasOwn(PROVIDER_SPECS, model.split('/', 1)[0] ?? '');
   const options: Record<string, unknown> = {
-    url: string('url') ?? nonEmpty(env.PAGESTREAM_URL),
-    model: string('model') ?? nonEmpty(env.PAGESTREAM_MODEL),
-    apiKey: string('api-key') ?? nonEmpty(env.PAGESTREAM_API_KEY) ?? nonEmpty(env.OPENAI_API_KEY),
+    url,
+    model,
+    apiKey:
+      string('api-key') ??
+      nonEmpty(env.PAGESTREAM_API_KEY) ??
+      (prefixed ? undefined : nonEmpty(env.OPENAI_API_KEY)),
     headers: parseHeaders(values.header),
     params: parseParams(values.param),
     responseFormat: string('response-format'),
@@ -69,11 +97,40 @@ export function parseConnectionArgs(
     maxChars: numeric(string('max-chars')),
     repetitionStop: values['repetition-stop'] !== false,
     enableRemoteServices: values['enable-remote-services'] === true,
+    apiBase: string('api-base'),
+    apiVersion: string('api-version'),
+    imageDetail: string('detail'),
+    context: string('context'),
+    schema: readSchema(string('schema')),
+    extract: string('extract'),
+    jsonMode: string('json-mode'),
   };
+  // Preset fields apply where no flag was given; its params go under the user's own.
+  for (const [key, value] of Object.entries(preset)) {
+    if (key === 'params')
+      options.params = { ...(value as object), ...(options.params as object | undefined) };
+    else if (options[key] === undefined) options[key] = value;
+  }
   const stopTag = string('stop-tag');
   if (stopTag !== undefined) options.stopTag = stopTag === 'none' ? null : stopTag;
   // Flags not given are left out, so the schema's defaults apply.
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+/** `--schema <file.json>`: a JSON Schema file, read at once so a bad path is a usage error. */
+function readSchema(file: string | undefined): Record<string, unknown> | undefined {
+  if (file === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `--schema: cannot read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`--schema: ${file} does not hold a JSON Schema object`);
+  return value as Record<string, unknown>;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

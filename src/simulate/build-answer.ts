@@ -1,7 +1,9 @@
 import { pick, randomInt, type Random } from './create-random.js';
 
-/** The formats a simulated answer can take. */
-export type AnswerFormat = 'doctags' | 'markdown' | 'html' | 'text';
+/** The formats a simulated answer can take (`json`: an extraction answer, see `buildJsonAnswer`). */
+export type AnswerFormat = 'doctags' | 'markdown' | 'html' | 'text' | 'json';
+/** The formats {@link buildAnswer} writes. */
+export type DocumentAnswerFormat = Exclude<AnswerFormat, 'json'>;
 
 /** A simulated model answer, already cut into tokens. */
 export interface SimulatedAnswer {
@@ -17,7 +19,7 @@ export interface SimulatedAnswer {
 
 /** What {@link buildAnswer} needs to know about the page. */
 export interface BuildAnswerInit {
-  readonly format: AnswerFormat;
+  readonly format: DocumentAnswerFormat;
   /** Image size in pixels, when the request carried a readable image. */
   readonly width?: number | undefined;
   readonly height?: number | undefined;
@@ -129,7 +131,7 @@ function nextElement(
 
 const loc = (box: Box): string[] => box.map((v) => `<loc_${v}>`);
 
-const RENDERERS: Readonly<Record<AnswerFormat, (element: Element) => readonly string[]>> = {
+const RENDERERS: Readonly<Record<DocumentAnswerFormat, (element: Element) => readonly string[]>> = {
   doctags(element) {
     if (element.kind === 'table') {
       const cells = element.rows.flatMap((row, r) => [

@@ -22,6 +22,10 @@ export interface ChatRequest {
   /** All text parts of all messages, joined by newlines. */
   readonly promptText: string;
   readonly images: readonly ChatImage[];
+  /** The schema of `response_format: {type: 'json_schema'}`, if the request has one. */
+  readonly responseSchema: unknown;
+  /** A JSON Schema embedded in the prompt (a line holding a JSON object with `type` or `properties`). */
+  readonly promptSchema: unknown;
 }
 
 /** A parsed request, or the reason it is a bad request. */
@@ -50,6 +54,12 @@ const requestSchema = z.looseObject({
   max_completion_tokens: z.number().int().positive().nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(16)]).nullish(),
   n: z.literal(1, { error: 'only n=1 is supported' }).nullish(),
+  response_format: z
+    .looseObject({
+      type: z.string(),
+      json_schema: z.looseObject({ name: z.string().nullish(), schema: z.unknown() }).nullish(),
+    })
+    .nullish(),
 });
 
 /** Base64 characters decoded to look for an image header (48 KiB of bytes; a multiple of 4). */
@@ -87,8 +97,29 @@ export function parseChatRequest(body: unknown): ParseChatRequestResult {
       stop: typeof stop === 'string' ? [stop] : stop,
       promptText: texts.join('\n'),
       images,
+      responseSchema:
+        data.response_format?.type === 'json_schema' ? data.response_format.json_schema?.schema : undefined,
+      promptSchema: findPromptSchema(texts),
     },
   };
+}
+
+/** The first prompt line that is a JSON object shaped like a JSON Schema. */
+function findPromptSchema(texts: readonly string[]): unknown {
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      const trimmed = line.trim();
+      if (!trimmed.startsWith('{')) continue;
+      try {
+        const value: unknown = JSON.parse(trimmed);
+        if (typeof value === 'object' && value !== null && ('type' in value || 'properties' in value))
+          return value;
+      } catch {
+        // Not JSON: prose that starts with a brace.
+      }
+    }
+  }
+  return undefined;
 }
 
 function readImage(url: string): ChatImage {

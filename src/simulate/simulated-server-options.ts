@@ -17,10 +17,11 @@ export type SimulatedFaultKind =
   | 'stream-error';
 
 /**
- * One entry of a fault script: a fault, `'ok'` (a normal answer) or `'runaway'` (a normal request whose
- * answer runs away past its natural end until the token cap).
+ * One entry of a fault script: a fault, `'ok'` (a normal answer), `'runaway'` (a normal request whose
+ * answer runs away past its natural end until the token cap) or `'invalid-json'` (an extraction request
+ * answered with text that is not valid JSON).
  */
-export type SimulatedScriptEntry = SimulatedFaultKind | 'ok' | 'runaway';
+export type SimulatedScriptEntry = SimulatedFaultKind | 'ok' | 'runaway' | 'invalid-json';
 
 /** The answer format: chosen from the prompt (`'auto'`) or forced. */
 export type SimulatedAnswerFormat = 'auto' | 'doctags' | 'markdown' | 'html' | 'text';
@@ -88,6 +89,12 @@ export interface SimulatedServerOptions {
   readonly maxRecords?: number | undefined;
   /** Largest request body accepted; bigger ones get HTTP 413. @default 67108864 (64 MiB) */
   readonly maxBodyBytes?: number | undefined;
+  /**
+   * Answer requests carrying `response_format: {type: 'json_schema'}` with HTTP 400, as servers
+   * without structured output do. Requests with a JSON Schema in the prompt are answered with JSON
+   * that fits it either way. @default false
+   */
+  readonly rejectResponseFormat?: boolean | undefined;
 }
 
 /** Options that {@link SimulatedServer.configure} may change while the server runs (all but `port`). */
@@ -97,7 +104,17 @@ const rate = z.number().min(0).max(1);
 const nonNegative = z.number().min(0).max(3_600_000);
 const count = z.number().int().positive();
 
-const scriptEntry = z.enum(['429', '500', '503', 'cut', 'stall', 'stream-error', 'ok', 'runaway']);
+const scriptEntry = z.enum([
+  '429',
+  '500',
+  '503',
+  'cut',
+  'stall',
+  'stream-error',
+  'ok',
+  'runaway',
+  'invalid-json',
+]);
 
 const faultsSchema = z.strictObject({
   rate429: rate.default(0),
@@ -130,6 +147,7 @@ const optionsSchema = z
     faults: faultsSchema.default(() => faultsSchema.parse({})),
     maxRecords: z.number().int().min(0).default(10_000),
     maxBodyBytes: count.default(64 * 2 ** 20),
+    rejectResponseFormat: z.boolean().default(false),
   })
   .refine((o) => o.minTokens <= o.maxTokens, {
     error: 'minTokens must not exceed maxTokens',

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { BatchScheduler } from './batch-scheduler.js';
-import { buildAnswer, type AnswerFormat } from './build-answer.js';
+import { buildAnswer, type AnswerFormat, type DocumentAnswerFormat } from './build-answer.js';
+import { buildJsonAnswer } from './build-json-answer.js';
 import { createRandom, randomInt } from './create-random.js';
 import { parseChatRequest, type ChatRequest } from './parse-chat-request.js';
 import {
@@ -167,6 +168,16 @@ export class SimulatedServer {
         sendError(res, 400, parsed.message, 'invalid_request_error');
         return;
       }
+      if (this.#options.rejectResponseFormat && parsed.request.responseSchema !== undefined) {
+        this.#stats.badRequests++;
+        sendError(
+          res,
+          400,
+          "response_format of type 'json_schema' is not supported by this server",
+          'invalid_request_error',
+        );
+        return;
+      }
       this.#accept(parsed.request, res);
     });
   }
@@ -174,7 +185,8 @@ export class SimulatedServer {
   #accept(request: ChatRequest, res: ServerResponse): void {
     const options = this.#options;
     const now = performance.now();
-    const image = request.images[0]?.size;
+    // The page is the last image: earlier ones are context (the previous page, or a document's pages).
+    const image = request.images[request.images.length - 1]?.size;
     const pageKey =
       request.images.length > 0 ? request.images.map((i) => i.hash).join('+') : `text:${request.promptText}`;
     const attempt = this.#attempts.get(pageKey) ?? 0;
@@ -185,19 +197,33 @@ export class SimulatedServer {
       scripted === 'runaway' ||
       options.runaway ||
       (options.runawayRate > 0 && createRandom(`${options.seed}|${pageKey}|runaway`)() < options.runawayRate);
-    const format =
-      options.answerFormat === 'auto' ? formatFromPrompt(request.promptText) : options.answerFormat;
-    const answer = buildAnswer({
-      format,
-      width: image?.width,
-      height: image?.height,
-      targetTokens: randomInt(
-        createRandom(`${options.seed}|${pageKey}|length`),
-        options.minTokens,
-        options.maxTokens,
-      ),
-      random: createRandom(`${options.seed}|${pageKey}|content`),
-    });
+    const schema = request.responseSchema ?? request.promptSchema;
+    const format: AnswerFormat =
+      schema !== undefined
+        ? 'json'
+        : options.answerFormat === 'auto'
+          ? formatFromPrompt(request.promptText)
+          : options.answerFormat;
+    const answer =
+      format === 'json'
+        ? buildJsonAnswer({
+            schema,
+            width: image?.width,
+            height: image?.height,
+            random: createRandom(`${options.seed}|${pageKey}|content`),
+            invalid: scripted === 'invalid-json',
+          })
+        : buildAnswer({
+            format,
+            width: image?.width,
+            height: image?.height,
+            targetTokens: randomInt(
+              createRandom(`${options.seed}|${pageKey}|length`),
+              options.minTokens,
+              options.maxTokens,
+            ),
+            random: createRandom(`${options.seed}|${pageKey}|content`),
+          });
     const promptTokens = estimatePromptTokens(request);
     const index = this.#nextIndex++;
     const record: MutableRequestRecord = {
@@ -286,11 +312,11 @@ export class SimulatedServer {
 }
 
 function toFault(entry: SimulatedScriptEntry): SimulatedFaultKind | null {
-  return entry === 'ok' || entry === 'runaway' ? null : entry;
+  return entry === 'ok' || entry === 'runaway' || entry === 'invalid-json' ? null : entry;
 }
 
 /** The answer format a prompt asks for, as Docling's prompts word it. */
-function formatFromPrompt(prompt: string): AnswerFormat {
+function formatFromPrompt(prompt: string): DocumentAnswerFormat {
   const text = prompt.toLowerCase();
   if (text.includes('doctags') || text.includes('docling')) return 'doctags';
   if (text.includes('markdown')) return 'markdown';
