@@ -19,8 +19,10 @@ const MAX_ISSUES = 20;
 export function parseExtractionAnswer(text: string, validator: z.ZodType): ParsedExtraction {
   const start = text.search(/[[{]/);
   const end = Math.max(text.lastIndexOf('}'), text.lastIndexOf(']'));
-  if (start === -1 || end < start)
-    return { ok: false, issues: ['the answer contains no JSON object or array'] };
+  if (start === -1) return { ok: false, issues: ['the answer contains no JSON object or array'] };
+  if (end < start) {
+    return { ok: false, issues: ['the answer is not valid JSON: it ends before its value is complete'] };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text.slice(start, end + 1));
