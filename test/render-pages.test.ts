@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { openDocument } from '../src/backends/open-document.js';
+import { encodePng } from '../src/render/encode-png.js';
 import { planRender } from '../src/render/plan-render.js';
 import { makePdf } from '../src/simulate/pdf-writer.js';
 import {
@@ -36,6 +37,32 @@ describe('planRender', () => {
     assert.equal(budget.downscaled, 'pixel-budget');
     assert.ok(budget.width * budget.height <= 40_000_000);
     assert.ok(budget.width * budget.height > 39_000_000);
+  });
+});
+
+describe('encodePng', () => {
+  it('round-trips pixels exactly, at odd sizes, with repeated rows, from unaligned memory', async () => {
+    for (const [width, height] of [
+      [1, 1],
+      [3, 5],
+      [257, 13],
+    ] as const) {
+      const canvas = createCanvas(width, height);
+      const context = canvas.getContext('2d');
+      const pixels = context.createImageData(width, height);
+      for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : (i * 7919) & 0xff;
+      // Rows equal to the one above, and a pixel equal to the one above, take the encoder's fast paths.
+      if (height > 3) pixels.data.copyWithin(width * 4 * 2, width * 4, width * 4 * 2);
+      if (height > 4) pixels.data.copyWithin(width * 4 * 4, width * 4 * 3, width * 4 * 3 + 4);
+      context.putImageData(pixels, 0, 0);
+      const png = await encodePng(canvas.data(), width, height);
+      const decoded = createCanvas(width, height);
+      decoded.getContext('2d').drawImage(await loadImage(png), 0, 0);
+      assert.deepEqual(decoded.data(), canvas.data(), `${width}x${height}`);
+      const unaligned = new Uint8Array(width * height * 4 + 1).subarray(1);
+      unaligned.set(canvas.data());
+      assert.deepEqual(await encodePng(unaligned, width, height), png);
+    }
   });
 });
 
@@ -112,6 +139,40 @@ describe('renderPage', () => {
       assert.equal((await doc.renderPage(1, { scale: 0.5, format: 'png' })).width, 306);
     } finally {
       await doc.close();
+    }
+  });
+});
+
+describe('renderPage canvas reuse', () => {
+  const pages = makePdf(
+    ['One', 'Two', 'Three'].map((word) => ({
+      width: 612,
+      height: 792,
+      lines: [`# ${word}`, word.repeat(20)],
+    })),
+  );
+
+  it('gives the same bytes as a fresh document whatever was rendered or cancelled before', async () => {
+    const fresh = await openDocument(pages);
+    const used = await openDocument(pages);
+    try {
+      const expected = await fresh.renderPage(1, { scale: 1, format: 'png' });
+      // Two at once (two canvases in use), then a render cancelled part way, then page 1 again.
+      await Promise.all([2, 3].map((p) => used.renderPage(p, { scale: 1, format: 'png' })));
+      const controller = new AbortController();
+      const cancelled = used.renderPage(2, { scale: 1, format: 'png' }, controller.signal);
+      setImmediate(() => controller.abort(new Error('stop')));
+      await cancelled.catch(() => undefined);
+      for (let i = 0; i < 3; i++) {
+        const again = await used.renderPage(1, { scale: 1, format: 'png' });
+        assert.deepEqual(again.data, expected.data, `render ${i + 1} of page 1 after others`);
+      }
+      // A different size in between does not disturb the pages of the usual size.
+      await used.renderPage(3, { scale: 0.5, format: 'jpeg' });
+      assert.deepEqual((await used.renderPage(1, { scale: 1, format: 'png' })).data, expected.data);
+    } finally {
+      await fresh.close();
+      await used.close();
     }
   });
 });

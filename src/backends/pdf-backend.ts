@@ -1,4 +1,4 @@
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DocumentError, RenderError } from '../errors.js';
 import { encodeCanvas } from '../render/encode-canvas.js';
@@ -16,8 +16,19 @@ export interface PdfBackendOptions {
 }
 
 /**
- * A PDF opened with pdf.js in this thread. Pages are loaded on demand and released (`page.cleanup()`,
- * canvas dropped) as soon as each render is encoded, so memory does not grow with the page count.
+ * Canvases a backend keeps for its next pages: as many as pages are usually rendered at once (two; see
+ * `renderToDirectory` and the render pool), and none above 8 MP (32 MB), so a rare huge page is not
+ * held until the document closes.
+ */
+const SPARE_CANVASES = 2;
+const MAX_SPARE_PIXELS = 8_000_000;
+
+/**
+ * A PDF opened with pdf.js in this thread. Pages are loaded on demand and released (`page.cleanup()`)
+ * as soon as each render is encoded, so memory does not grow with the page count. Canvases are reused
+ * from page to page: a fresh 8 MB canvas per page cost more than the PNG encoder (allocation, page
+ * faults and garbage collection driven by the external memory), and pages of one document are mostly
+ * the same size.
  */
 export class PdfBackend implements DocumentBackend {
   readonly format = 'pdf' as const;
@@ -26,6 +37,7 @@ export class PdfBackend implements DocumentBackend {
   #task: PDFDocumentLoadingTask;
   #document: PDFDocumentProxy;
   #infos = new Map<number, PageInfo>();
+  #spareCanvases: Canvas[] = [];
   #closed = false;
 
   private constructor(source: string, task: PDFDocumentLoadingTask, document: PDFDocumentProxy) {
@@ -49,7 +61,16 @@ export class PdfBackend implements DocumentBackend {
       ...pdfjsAssets(),
       cMapPacked: true,
       password: options.password,
+      // Off, and it costs nothing measurable: in pdf.js 5 glyphs are Path2D objects built from drawing
+      // operations, never compiled code; `new Function` serves only Type 4 (PostScript calculator)
+      // functions in shadings and colour spaces, which then run interpreted. Compiling code derived
+      // from document bytes is how CVE-2024-4367 (pdf.js < 4.2, glyph code) ran script from a PDF, so
+      // a library that opens untrusted PDFs keeps it off.
       isEvalSupported: false,
+      // Node has no FontFace/document.fonts, so glyphs are filled as paths. Loading pdf.js's fonts
+      // into Skia (GlobalFonts) would be faster to rasterize, but that registry is shared by the whole
+      // process and every worker thread while pdf.js names fonts per thread (`g_d0_f1`), so two
+      // documents could draw with each other's fonts.
       disableFontFace: true,
       // pdf.js logs warnings about recoverable damage on the console; a library must not.
       verbosity: pdfjs.VerbosityLevel.ERRORS,
@@ -93,7 +114,7 @@ export class PdfBackend implements DocumentBackend {
       const base = pdfPage.getViewport({ scale: 1 });
       const plan = planRender(base.width, base.height, options);
       const viewport = pdfPage.getViewport({ scale: plan.scale });
-      const canvas = createCanvas(plan.width, plan.height);
+      const canvas = this.#takeCanvas(plan.width, plan.height);
       const context = canvas.getContext('2d');
       context.fillStyle = '#ffffff';
       context.fillRect(0, 0, plan.width, plan.height);
@@ -115,6 +136,9 @@ export class PdfBackend implements DocumentBackend {
         signal?.removeEventListener('abort', onAbort);
       }
       const encoded = await encodeCanvas(canvas, options.format, options.quality);
+      // Only after a complete render and encode: a cancelled render may leave state on the context,
+      // and the encoder reads the pixels until its promise settles. The image owns its own bytes.
+      this.#returnCanvas(canvas);
       signal?.throwIfAborted();
       return {
         page,
@@ -156,7 +180,24 @@ export class PdfBackend implements DocumentBackend {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#spareCanvases = [];
     await this.#task.destroy();
+  }
+
+  /** A white-cleared canvas of this size: a spare one reset to its initial state, or a new one. */
+  #takeCanvas(width: number, height: number): Canvas {
+    const index = this.#spareCanvases.findIndex((c) => c.width === width && c.height === height);
+    if (index === -1) return createCanvas(width, height);
+    const [canvas] = this.#spareCanvases.splice(index, 1) as [Canvas];
+    // Transform, clip, alpha, composite and pixels back to a new canvas's, whatever pdf.js left.
+    canvas.getContext('2d').reset();
+    return canvas;
+  }
+
+  #returnCanvas(canvas: Canvas): void {
+    if (this.#closed || canvas.width * canvas.height > MAX_SPARE_PIXELS) return;
+    this.#spareCanvases.push(canvas);
+    if (this.#spareCanvases.length > SPARE_CANVASES) this.#spareCanvases.shift();
   }
 
   async #loadPage(page: number, signal: AbortSignal | undefined): Promise<PDFPageProxy> {
