@@ -19,7 +19,31 @@ export type {
   ImageFormat,
   Prompt,
   PromptContext,
+  ImageDetail,
+  PageContext,
+  JsonMode,
+  JsonSchemaObject,
+  ExtractionSchema,
 } from './options.js';
+
+// Providers: a prefixed model string picks the endpoint, key and body quirks.
+export { resolveProvider } from './providers/resolve-provider.js';
+export type { ProviderEndpoint } from './providers/resolve-provider.js';
+export { applyProvider } from './providers/apply-provider.js';
+export { PROVIDER_SPECS, DEFAULT_AZURE_API_VERSION } from './providers/provider-specs.js';
+export type { ProviderName, ProviderSpec } from './providers/provider-specs.js';
+export { MODEL_PRESETS } from './providers/model-presets.js';
+export type { ModelPresetName } from './providers/model-presets.js';
+
+// Structured extraction.
+export { compileExtractionSchema } from './extract/compile-extraction-schema.js';
+export type { CompiledExtractionSchema } from './extract/compile-extraction-schema.js';
+export { buildExtractionPrompt } from './extract/build-extraction-prompt.js';
+export type { ExtractionPromptInit } from './extract/build-extraction-prompt.js';
+export { parseExtractionAnswer } from './extract/parse-extraction-answer.js';
+export type { ParsedExtraction } from './extract/parse-extraction-answer.js';
+export { requestExtraction } from './extract/request-extraction.js';
+export type { ExtractionRequest, ExtractionOutcome } from './extract/request-extraction.js';
 
 // Errors.
 export {
@@ -35,6 +59,7 @@ export {
   DocumentError,
   RenderError,
   EmptyAnswerError,
+  InvalidOutputError,
   UnexpectedError,
   isRetryable,
 } from './errors.js';
@@ -48,13 +73,20 @@ export type { MaxLengthStopperOptions } from './stoppers/create-max-length-stopp
 export { createRepetitionStopper } from './stoppers/create-repetition-stopper.js';
 export type { RepetitionStopperOptions } from './stoppers/create-repetition-stopper.js';
 export { createStopStringsStopper } from './stoppers/create-stop-strings-stopper.js';
+export { createJsonStopper } from './stoppers/create-json-stopper.js';
 export { resolveStoppers } from './stoppers/resolve-stoppers.js';
 
 // The streaming chat client (one page in, one answer out).
 export { createChatClient, DEFAULT_STOP_GRACE_MS } from './client/create-chat-client.js';
 export type { ChatClientOptions } from './client/create-chat-client.js';
 export { buildRequestBody } from './client/build-request-body.js';
-export type { ChatClient, PageRequest, CompleteOptions } from './client/page-request.js';
+export type {
+  ChatClient,
+  PageRequest,
+  CompleteOptions,
+  RequestImage,
+  JsonSchemaFormat,
+} from './client/page-request.js';
 export type { FinishReason, Usage, CompletionResult, CompletionEvent } from './client/completion-result.js';
 
 // Documents and rendering.

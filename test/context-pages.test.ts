@@ -61,7 +61,9 @@ describe('page context and image detail', () => {
     await convert({ source: pdf(1), name: 'a.pdf' }, { ...options, url: server.url, renderPool });
     const [withDetail, without] = server.requests.slice(before);
     assert.equal(images(withDetail)[0]?.image_url?.detail, 'low');
-    assert.equal(images(without)[0]?.image_url && 'detail' in images(without)[0].image_url, false);
+    const plain = images(without)[0]?.image_url;
+    assert.ok(plain);
+    assert.equal('detail' in plain, false);
   });
 
   it("previous-image sends the previous page's image before the page's own, pages still in parallel", async () => {

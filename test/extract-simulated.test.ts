@@ -100,8 +100,10 @@ describe('structured extraction against the simulated server', () => {
       { ...options(), schema: invoice, jsonMode: 'json_schema' },
     );
     assert.equal(result.status, 'failed');
-    assert.equal(result.pages[0]?.error?.code, 'HTTP_STATUS');
-    assert.match(result.pages[0]?.error?.message ?? '', /response_format/);
+    const error = result.pages[0]?.error;
+    assert.ok(error);
+    assert.equal(error.code, 'HTTP_STATUS');
+    assert.match(error.message, /response_format/);
   });
 
   it('takes a JSON Schema object and extracts one value for the whole document in one request', async () => {

@@ -186,11 +186,14 @@ describe('providers: each request checked against a local stand-in', () => {
   });
 
   it('checks the remote-services gate before reading any environment variable', () => {
-    const env = new Proxy({} as NodeJS.ProcessEnv, {
-      get() {
-        throw new Error('the environment was read before the gate');
+    const env = new Proxy<NodeJS.ProcessEnv>(
+      {},
+      {
+        get() {
+          throw new Error('the environment was read before the gate');
+        },
       },
-    });
+    );
     assert.throws(
       () => applyProvider(resolveOptions({ model: 'openrouter/a/b' }), env),
       RemoteServicesDisabledError,

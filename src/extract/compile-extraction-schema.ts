@@ -33,7 +33,7 @@ export function compileExtractionSchema(schema: ExtractionSchema): CompiledExtra
       });
       return { name: nameOf(jsonSchema), jsonSchema, validator: schema };
     }
-    const validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    const validator = z.fromJSONSchema(schema);
     const { $schema: _dialect, ...jsonSchema } = schema;
     return { name: nameOf(jsonSchema), jsonSchema, validator };
   } catch (error) {

@@ -39,7 +39,8 @@ export function buildJsonAnswer(init: BuildJsonAnswerInit): SimulatedAnswer {
     for (const key of ['anyOf', 'oneOf'] as const) {
       const branches = s[key];
       if (Array.isArray(branches) && branches.length > 0) {
-        const branch = branches.find((b) => (b as { type?: unknown }).type !== 'null') ?? branches[0];
+        const branch: unknown =
+          (branches as unknown[]).find((b) => (b as { type?: unknown }).type !== 'null') ?? branches[0];
         return generate(branch, depth + 1);
       }
     }
