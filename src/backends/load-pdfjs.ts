@@ -6,10 +6,37 @@ export type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 
 let pdfjs: Promise<Pdfjs> | undefined;
 
-/** Import pdf.js once, on first use, so opening images never loads it. */
+/**
+ * Import pdf.js once, on first use, so opening images never loads it.
+ *
+ * The legacy bundles carry core-js, which on Node 20 (no `JSON.rawJSON`) installs its own
+ * `JSON.stringify` and `JSON.parse` over the globals: every JSON call in the process then runs in
+ * JavaScript, about 60 times slower on a page's request body (a base64 image). pdf.js does not need
+ * them, so the natives are put back once both bundles are loaded. The worker bundle is loaded here too,
+ * and handed to pdf.js through `globalThis.pdfjsWorker` (its documented hook for running the worker in
+ * this thread), because pdf.js would otherwise import it on the first `getDocument` and patch again.
+ */
 export function loadPdfjs(): Promise<Pdfjs> {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  pdfjs ??= importKeepingNativeJson();
   return pdfjs;
+}
+
+/** pdfjs-dist ships no types for its worker bundle; only its `WorkerMessageHandler` export is used. */
+const WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+
+async function importKeepingNativeJson(): Promise<Pdfjs> {
+  const { parse, stringify } = JSON;
+  try {
+    const [module, worker] = await Promise.all([
+      import('pdfjs-dist/legacy/build/pdf.mjs'),
+      import(WORKER_MODULE) as Promise<{ WorkerMessageHandler: unknown }>,
+    ]);
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= worker;
+    return module;
+  } finally {
+    JSON.parse = parse;
+    JSON.stringify = stringify;
+  }
 }
 
 let assets: PdfjsAssets | undefined;
