@@ -28,6 +28,13 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   retries: '--retries',
   password: '--password',
   pages: '--pages',
+  imageDetail: '--detail',
+  context: '--context',
+  schema: '--schema',
+  extract: '--extract',
+  jsonMode: '--json-mode',
+  apiBase: '--api-base',
+  apiVersion: '--api-version',
 };
 
 /** Rewrite an options error so each line names the CLI flag instead of the library field. */
