@@ -42,7 +42,7 @@ try {
       ['--import', 'tsx', CHILD, server.url, file, String(CONCURRENCY)],
       {
         maxBuffer: 1 << 20,
-        timeout: 240_000,
+        timeout: 420_000,
       },
     );
     const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildReport;
@@ -65,7 +65,7 @@ writeResultsSection(
   'memory',
   `## Peak memory vs page count (\`benchmarks/memory.ts\`${quick ? ', --quick' : ''})
 
-One run per size. Each document is converted by \`convert()\` (concurrency ${CONCURRENCY}, PNG at scale 2, render pool
+One run per size. Each document is converted by \`convert()\` (concurrency ${CONCURRENCY}, JPEG at scale 2, render pool
 of ${os.availableParallelism()} workers) in a fresh Node process that reports \`process.resourceUsage().maxRSS\` (the
 process's peak resident set, worker threads included) when done; the PDF is written to a file beforehand
 (\`makePdf\`, text-heavy A4 pages, a table on every third page). The simulated server runs in another child

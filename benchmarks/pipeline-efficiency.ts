@@ -34,6 +34,8 @@ const pagesAt = (concurrency: number): number =>
 /** The server is the limit from 16 on: twice the default timings give it about 4 pages/s at full batch, a third of what the renderer does on this machine. */
 const SERVER: SimulatedServerOptions = { capacity: 16, timeScale: 2, minTokens: 40, maxTokens: 200, seed: 7 };
 const FLOOR = 0.95;
+/** The server's throughput at full batch, pages/s (measured by the ideal client at C = 16). */
+const SERVER_PEAK = 4;
 
 interface Measured {
   readonly pages: number;
@@ -170,7 +172,12 @@ Server (its own child process, so its CPU does not run on the client's event loo
 ${SERVER.capacity} sequences, timeScale ${SERVER.timeScale} (prefill 60 ms, decode step 16 ms + 1 ms per
 decoding sequence), answers ${SERVER.minTokens}-${SERVER.maxTokens} tokens varying per page. From C = 16 the server
 is the limit (about 4 pages/s); pagestream renders ${renderRate.toFixed(1)} pages/s on this machine (pool of
-${pool.size} workers, measured before the runs), so rendering keeps ahead of the server.
+${pool.size} workers, rendering all ${DOCUMENT_PAGES} pages at once before the runs; about 13 pages/s when the machine is idle).
+${
+  renderRate >= 2 * SERVER_PEAK
+    ? 'Rendering keeps well ahead of the server.'
+    : `Under this run's load rendering was not clearly ahead of the server's ~${SERVER_PEAK} pages/s, so rendering shares the blame below.`
+}
 
 ${markdownTable(['C', 'pages', 'ideal pages/s', 'pagestream pages/s', 'ratio', `>= ${FLOOR} (server-limited)`], rows)}
 
@@ -195,6 +202,11 @@ them (checked: text extraction works after the restore). The same levels with na
 benchmark after pdf.js loaded:
 
 ${markdownTable(['C', 'pages', 'ideal pages/s (from above)', 'pagestream, native JSON, pages/s', 'ratio'], fixRows)}
+
+What is left with native JSON at C >= 16 is the start and the CPU: pagestream must render its first
+${SERVER.capacity} pages before the server has a full batch, while the ideal client's are ready at once (at
+${renderRate.toFixed(1)} pages/s that is ${((SERVER.capacity ?? 16) / renderRate).toFixed(1)} s of a ~${(DOCUMENT_PAGES / SERVER_PEAK).toFixed(0)} s run), and its render workers, its main thread and
+the server's process share 2 cores that other jobs were also using.
 Server over the whole benchmark: ${stats.requests} requests, ${stats.tokensGenerated} tokens, most sequences at once ${stats.maxActive}.`,
   );
 } finally {
