@@ -6,7 +6,8 @@ import { makePdf } from '../../src/simulate/index.js';
 
 const NATIVE_JSON = { parse: JSON.parse, stringify: JSON.stringify };
 const [url, file, concurrency, mode] = process.argv.slice(2);
-if (!url || !file || !concurrency) throw new Error('usage: memory-child.ts <url> <pdf> <concurrency> [native-json]');
+if (!url || !file || !concurrency)
+  throw new Error('usage: memory-child.ts <url> <pdf> <concurrency> [native-json]');
 if (mode === 'native-json') {
   // Load pdf.js and its in-thread worker on a one-page PDF, then put back the JSON functions they replaced
   // (the fix proposed in RESULTS.md), so the run measures pagestream without core-js's JSON.
