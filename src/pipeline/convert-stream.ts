@@ -275,6 +275,8 @@ function requestPage(
       released = true;
       context.pageSlots.release();
     };
+    // A page that fails after retries reports them too; the client only returns them with a success.
+    let retries = 0;
 
     subscriber.next({
       type: 'page-rendered',
@@ -291,7 +293,8 @@ function requestPage(
           subscriber.next({ type: 'request-sent', input, page, attempt: event.attempt });
         else if (event.type === 'first-token')
           subscriber.next({ type: 'first-token', input, page, ttftMs: event.ttftMs });
-        else if (event.type === 'retry')
+        else if (event.type === 'retry') {
+          retries = Math.max(retries, event.attempt);
           subscriber.next({
             type: 'retry',
             input,
@@ -300,7 +303,7 @@ function requestPage(
             delayMs: event.delayMs,
             error: event.error,
           });
-        else subscriber.next({ type: 'stopped-early', input, page, stopper: event.stopper });
+        } else subscriber.next({ type: 'stopped-early', input, page, stopper: event.stopper });
       },
     });
     context.requests
@@ -340,7 +343,7 @@ function requestPage(
         (error: unknown) => {
           release();
           if (signal.aborted) return; // cancelled: the run is going away, nobody listens.
-          settle(tracker, failedPage(item, error)).subscribe(subscriber);
+          settle(tracker, failedPage(item, error, retries)).subscribe(subscriber);
         },
       );
     return () => {
@@ -357,10 +360,15 @@ export function settle(tracker: DocumentTracker, result: PageResult): Observable
   return done ? concat(pageDone, of<ConversionEvent>({ type: 'document-done', result: done })) : pageDone;
 }
 
-export function failedPage(item: Extract<PageRequestItem, { kind: 'image' }>, error: unknown): PageResult {
+export function failedPage(
+  item: Extract<PageRequestItem, { kind: 'image' }>,
+  error: unknown,
+  retries = 0,
+): PageResult {
   return {
     ...item.tracker.emptyResult(item.page),
     status: 'failed',
+    retries,
     finishReason: 'error',
     imageWidth: item.image.width,
     imageHeight: item.image.height,
