@@ -151,6 +151,21 @@ describe('silent servers: each time limit names itself', () => {
     assert.equal(error.kind, 'first-token');
   });
 
+  it('keep-alive comments forever after the first token -> idle timeout (comments are not chunks)', async () => {
+    const { error } = await run(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(sseData(chunk({ content: 'a' })));
+        const timer = setInterval(() => res.write(': ping\n\n'), 30);
+        res.on('close', () => clearInterval(timer));
+      },
+      // Bounded: without the handling this would wait for the page deadline.
+      { timeout: 300, pageTimeout: 8000 },
+    );
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.kind, 'idle');
+  });
+
   it('a first-token timeout is retried, and the retried page starts clean', async () => {
     const { result, requests } = await run(
       (_req, res, _r, index) => {

@@ -320,16 +320,12 @@ class UndiciChatClient implements ChatClient {
         );
       }
       if (streamed) {
-        let sawData = false;
         let events = 0;
-        const onBytes = (): void => {
-          if (sawData) arm('idle', options.timeout);
-        };
-        for await (const event of parseEventStream(response.body, onBytes, this.#redact)) {
-          if (!sawData) {
-            sawData = true;
-            arm('idle', options.timeout);
-          }
+        // Only events count as a sign of life: a server that sends nothing but keep-alive comments after
+        // its first token is stuck, and would otherwise hold the page forever (there is no page deadline
+        // by default). Before the first event the first-token limit runs, whatever arrives.
+        for await (const event of parseEventStream(response.body, undefined, this.#redact)) {
+          arm('idle', options.timeout);
           if (done) continue; // nothing after [DONE] counts; read on so the connection can be reused
           const data = this.#redact(event.data).trim();
           if (event.event === 'error') throw toStreamError(parseErrorEvent(data));
