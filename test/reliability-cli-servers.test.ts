@@ -11,7 +11,7 @@ import { makePdf } from '../src/simulate/pdf-writer.js';
 import { startSimulatedServer } from '../src/simulate/start-simulated-server.js';
 import { startRecordingServer } from './helpers/recording-server.js';
 import type { RecordingServer } from './helpers/recording-server.js';
-import { runCli } from './helpers/run-cli.js';
+import { collect, runCli, startCli } from './helpers/run-cli.js';
 import { chunk, sseData } from './helpers/sse-replay.js';
 
 /** Stream content chunks until the client hangs up (bounded, so a broken client cannot spin the test). */
@@ -187,5 +187,54 @@ describe('bad servers, through the real CLI: one clear line per page, exit 1, th
     } finally {
       await server.close();
     }
+  });
+
+  it('SIGINT with one page done and one in flight: exit 130, the done page in the report, the socket closed', async () => {
+    const twoPages = path.join(dir, 'two.pdf');
+    await writeFile(
+      twoPages,
+      makePdf([
+        { width: 200, height: 200, lines: ['# One'] },
+        { width: 200, height: 200, lines: ['# Two'] },
+      ]),
+    );
+    const server = await serve((_req, res, _recorded, index) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // The first page is answered at once; the second streams a token and then hangs.
+      if (index === 0) res.end(sseData(chunk({ content: 'done' }, { finish: 'stop' })) + 'data: [DONE]\n\n');
+      else res.write(sseData(chunk({ content: 'partial' })));
+    });
+    const reportPath = path.join(dir, 'interrupted.json');
+    const child = startCli([
+      'convert',
+      twoPages,
+      '--url',
+      server.url,
+      '--enable-remote-services',
+      '--response-format',
+      'text',
+      '--concurrency',
+      '2',
+      '--report',
+      reportPath,
+    ]);
+    const result = collect(child, 60_000);
+    const deadline = Date.now() + 30_000;
+    while (server.requests.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(server.requests.length, 2, 'both pages were requested');
+    child.kill('SIGINT');
+    const { code, stderr } = await result;
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /^error: INTERRUPTED: /m);
+    assert.doesNotMatch(stderr, /\n\s+at /);
+    const closed = await server.requests[1]?.closed;
+    assert.equal(closed?.byClient, true, 'the in-flight request was aborted');
+    const report = JSON.parse(await readFile(reportPath, 'utf8')) as RunReport;
+    // Whichever page was answered first is reported as converted; the other as skipped, not lost.
+    assert.deepEqual(
+      report.pages.map((page) => page.page),
+      [1, 2],
+    );
+    assert.deepEqual(report.pages.map((page) => page.status).sort(), ['skipped', 'success']);
   });
 });
