@@ -157,10 +157,11 @@ ${table}
 - Tokens generated after the natural end with stoppers: **${withStoppers.afterPerPage.toFixed(2)} per page** (floor <= ${FLOOR_AFTER_END}: ${floorMet ? 'met' : '**not met**'}).
 - \`</doctag>\` to the server seeing the disconnect: p50 **${fixed(withStoppers.gapP50)} ms**, p95 **${fixed(withStoppers.gapP95)} ms**.
 - With the native JSON functions put back (last row): **${native.afterPerPage.toFixed(2)} tokens per page** after the natural end,
-  p50 **${fixed(native.gapP50)} ms**, p95 **${fixed(native.gapP95)} ms**. The difference is the event loop: with pdf.js's
-  core-js \`JSON.stringify\`, serialising each new page's request body (a base64 image) takes hundreds of
-  milliseconds on the main thread under load, and the streams of the pages in flight are not read meanwhile,
-  so \`</doctag>\` is seen, and the socket closed, late. Without new requests starting (the \`--quick\` run:
-  8 pages, all sent at once) the gap was ~16 ms p50.
+  p50 **${fixed(native.gapP50)} ms**, p95 **${fixed(native.gapP95)} ms**.
+- Why not fewer: the client tells a runaway from a natural end by the next content chunk during its drain
+  grace, so at least one token past \`</doctag>\` is generated, and usually a second one while the abort
+  reaches the server (one decode step is ${(8 + 0.5 * CONCURRENCY).toFixed(0)} ms here); more than that is event-loop latency on the client: its
+  main thread reads the streams late when the machine is loaded or when it is busy serialising new request
+  bodies with pdf.js's core-js \`JSON.stringify\` (see the pipeline-efficiency section).
 - Well-behaved server (no runaway): ${behavedStop ? `every page ended with finishReason \`stop\`, none counted as stopped early` : `finish reasons were ${behaved.reasons} (expected \`stop\` for all ${PAGES})`}; ${behaved.disconnected} of ${behaved.requests} requests were closed by the client before the server finished.`,
 );

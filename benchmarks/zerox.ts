@@ -83,6 +83,8 @@ try {
     filePath: file,
     concurrency: CONCURRENCY,
     customModelFunction,
+    // zerox insists on credentials even with a customModelFunction; its OpenAI model is built but never called.
+    credentials: { apiKey: 'not-used' },
     // Orientation correction runs tesseract.js, which downloads its language data from a CDN at run time.
     correctOrientation: false,
     imageDensity: 144, // scale 2, as pagestream renders
