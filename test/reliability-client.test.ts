@@ -429,6 +429,25 @@ describe('secrets never reach errors, even when the server echoes them', () => {
     }
   });
 
+  it('answers are never redacted, even when a short key such as EMPTY appears in them', async () => {
+    const text = 'EMPTY cells, an "error" column and EMPTY again';
+    for (const stream of [true, false]) {
+      const { result, error } = await run(
+        (_req, res) =>
+          stream
+            ? res
+                .writeHead(200, { 'content-type': 'text/event-stream' })
+                .end(sseData(chunk({ content: text }, { finish: 'stop' })) + 'data: [DONE]\n\n')
+            : res
+                .writeHead(200, { 'content-type': 'application/json' })
+                .end(JSON.stringify({ choices: [{ message: { content: text }, finish_reason: 'stop' }] })),
+        { apiKey: 'EMPTY', stream },
+      );
+      assert.equal(error, undefined, String(error));
+      assert.equal(result?.text, text);
+    }
+  });
+
   it('a refused connection and a timeout carry no secret in their cause chains', async () => {
     const closed = await startRecordingServer();
     await closed.close();

@@ -232,6 +232,15 @@ class UndiciChatClient implements ChatClient {
     }
   }
 
+  /**
+   * A chunk's text with secrets blanked out when it carries an `error` object (its message becomes an
+   * error's message). Answers are left alone: a short key such as `EMPTY` must not garble the content.
+   * In JSON, `"error"` can only be a key or a string value; inside content it would be escaped (`\"`).
+   */
+  #forErrors(data: string): string {
+    return data.includes('"error"') ? this.#redact(data) : data;
+  }
+
   async close(): Promise<void> {
     await this.#agent.close();
   }
@@ -327,8 +336,8 @@ class UndiciChatClient implements ChatClient {
         for await (const event of parseEventStream(response.body, undefined, this.#redact)) {
           arm('idle', options.timeout);
           if (done) continue; // nothing after [DONE] counts; read on so the connection can be reused
-          const data = this.#redact(event.data).trim();
-          if (event.event === 'error') throw toStreamError(parseErrorEvent(data));
+          const data = this.#forErrors(event.data).trim();
+          if (event.event === 'error') throw toStreamError(parseErrorEvent(this.#redact(data)));
           if (data === '[DONE]') {
             done = true;
             if (drain === 'grace') drain = 'natural';
@@ -349,7 +358,9 @@ class UndiciChatClient implements ChatClient {
           } catch (error) {
             // An event cut off by the end of the stream is a broken stream, judged below.
             if (event.atEnd) continue;
-            throw new InvalidResponseError(`a stream event was not JSON: ${preview(data)}`, { cause: error });
+            throw new InvalidResponseError(`a stream event was not JSON: ${preview(this.#redact(data))}`, {
+              cause: error,
+            });
           }
           const delta = accumulator.add(chunk);
           if (drain === 'off') {
@@ -394,14 +405,14 @@ class UndiciChatClient implements ChatClient {
         }
       } else {
         arm('idle', options.timeout);
-        const text = this.#redact(
+        const text = this.#forErrors(
           await readText(response.body, MAX_JSON_BODY, () => arm('idle', options.timeout)),
         );
         let json: unknown;
         try {
           json = JSON.parse(text);
         } catch (error) {
-          throw new InvalidResponseError(`the answer was not valid JSON${describeBody(text)}`, {
+          throw new InvalidResponseError(`the answer was not valid JSON${describeBody(this.#redact(text))}`, {
             cause: error,
           });
         }
@@ -412,7 +423,7 @@ class UndiciChatClient implements ChatClient {
           !Array.isArray(json.choices)
         ) {
           accumulator.add(json); // throws its `error`, if it has one
-          throw new InvalidResponseError(`the answer had no choices${describeBody(text)}`);
+          throw new InvalidResponseError(`the answer had no choices${describeBody(this.#redact(text))}`);
         }
         // Stoppers still trim a whole answer (text after </doctag>, a repeated tail); one "delta".
         state.whole = true;
