@@ -3,6 +3,7 @@ import type { ConvertInput, ConvertRunOptions } from '../pipeline/convert-stream
 import { convertStream } from '../pipeline/convert-stream.js';
 import type { PageResult } from '../pipeline/conversion-event.js';
 import { percentile } from '../internal/percentile.js';
+import { createRenderPool } from '../render/render-pool.js';
 
 /** One measured run of the whole document at one concurrency level (CONTRACT.md `bench` report). */
 export interface BenchRun {
@@ -43,7 +44,9 @@ export interface BenchOptions {
 
 /**
  * Convert the same document once per concurrency level (and repetition), through the real pipeline, and
- * measure throughput and latency of each run. The levels run one after another, never overlapping.
+ * measure throughput and latency of each run. The levels run one after another, never overlapping, and
+ * share one render pool, so no run pays for starting workers. `input` is read once per run: give a path
+ * or bytes, not a stream.
  */
 export async function runBench(
   input: ConvertInput,
@@ -51,30 +54,39 @@ export async function runBench(
   { levels = [1, 2, 4, 8, 16], repeat = 1, onProgress }: BenchOptions = {},
 ): Promise<BenchRun[]> {
   const runs: BenchRun[] = [];
-  for (const concurrency of levels) {
-    for (let index = 1; index <= repeat; index++) {
-      onProgress?.({ type: 'run-started', concurrency, repeat: index });
-      const pages: PageResult[] = [];
-      let total = 0;
-      const started = performance.now();
-      await lastValueFrom(
-        convertStream([input], { ...options, concurrency }).pipe(
-          tap((event) => {
-            if (event.type === 'document-opened') total += event.pages.length;
-            if (event.type === 'page-done') {
-              pages.push(event.result);
-              onProgress?.({ type: 'page-done', concurrency, repeat: index, done: pages.length, total });
-            }
-          }),
-        ),
-        { defaultValue: undefined },
-      );
-      const run = summarizeRun(concurrency, index, pages, performance.now() - started);
-      runs.push(run);
-      onProgress?.({ type: 'run-done', run });
-    }
+  const pool = options.renderPool ?? createRenderPool();
+  try {
+    await sweep();
+  } finally {
+    if (!options.renderPool) await pool.close();
   }
   return runs;
+
+  async function sweep(): Promise<void> {
+    for (const concurrency of levels) {
+      for (let index = 1; index <= repeat; index++) {
+        onProgress?.({ type: 'run-started', concurrency, repeat: index });
+        const pages: PageResult[] = [];
+        let total = 0;
+        const started = performance.now();
+        await lastValueFrom(
+          convertStream([input], { ...options, concurrency, renderPool: pool }).pipe(
+            tap((event) => {
+              if (event.type === 'document-opened') total += event.pages.length;
+              if (event.type === 'page-done') {
+                pages.push(event.result);
+                onProgress?.({ type: 'page-done', concurrency, repeat: index, done: pages.length, total });
+              }
+            }),
+          ),
+          { defaultValue: undefined },
+        );
+        const run = summarizeRun(concurrency, index, pages, performance.now() - started);
+        runs.push(run);
+        onProgress?.({ type: 'run-done', run });
+      }
+    }
+  }
 }
 
 function summarizeRun(
