@@ -53,40 +53,47 @@ export async function runBench(
   options: ConvertRunOptions,
   { levels = [1, 2, 4, 8, 16], repeat = 1, onProgress }: BenchOptions = {},
 ): Promise<BenchRun[]> {
-  const runs: BenchRun[] = [];
-  const pool = options.renderPool ?? createRenderPool();
+  const renderPool = options.renderPool ?? createRenderPool();
   try {
-    await sweep();
-  } finally {
-    if (!options.renderPool) await pool.close();
-  }
-  return runs;
-
-  async function sweep(): Promise<void> {
+    const runs: BenchRun[] = [];
     for (const concurrency of levels) {
       for (let index = 1; index <= repeat; index++) {
         onProgress?.({ type: 'run-started', concurrency, repeat: index });
-        const pages: PageResult[] = [];
-        let total = 0;
-        const started = performance.now();
-        await lastValueFrom(
-          convertStream([input], { ...options, concurrency, renderPool: pool }).pipe(
-            tap((event) => {
-              if (event.type === 'document-opened') total += event.pages.length;
-              if (event.type === 'page-done') {
-                pages.push(event.result);
-                onProgress?.({ type: 'page-done', concurrency, repeat: index, done: pages.length, total });
-              }
-            }),
-          ),
-          { defaultValue: undefined },
-        );
-        const run = summarizeRun(concurrency, index, pages, performance.now() - started);
+        const run = await measureRun(input, { ...options, concurrency, renderPool }, index, onProgress);
         runs.push(run);
         onProgress?.({ type: 'run-done', run });
       }
     }
+    return runs;
+  } finally {
+    if (!options.renderPool) await renderPool.close();
   }
+}
+
+/** Convert the document once at the options' concurrency and summarise that run. */
+async function measureRun(
+  input: ConvertInput,
+  options: ConvertRunOptions & { concurrency: number },
+  repeat: number,
+  onProgress: BenchOptions['onProgress'],
+): Promise<BenchRun> {
+  const { concurrency } = options;
+  const pages: PageResult[] = [];
+  let total = 0;
+  const started = performance.now();
+  await lastValueFrom(
+    convertStream([input], options).pipe(
+      tap((event) => {
+        if (event.type === 'document-opened') total += event.pages.length;
+        if (event.type === 'page-done') {
+          pages.push(event.result);
+          onProgress?.({ type: 'page-done', concurrency, repeat, done: pages.length, total });
+        }
+      }),
+    ),
+    { defaultValue: undefined },
+  );
+  return summarizeRun(concurrency, repeat, pages, performance.now() - started);
 }
 
 function summarizeRun(
