@@ -204,3 +204,11 @@ function preview(value: unknown): string {
     return String(value);
   }
 }
+
+/** The generation cap a request is sent with: `params` win over `maxTokens`, as in the request body. */
+export function generationCap(options: Pick<ResolvedConvertOptions, 'maxTokens' | 'params'>): number {
+  const { max_completion_tokens: completion, max_tokens: tokens } = options.params;
+  if (typeof completion === 'number') return completion;
+  if (typeof tokens === 'number') return tokens;
+  return options.maxTokens;
+}

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { exportDocument } from '../decoders/export-document.js';
 import type { ExportFormat } from '../decoders/export-document.js';
 import { InvalidOptionsError } from '../errors.js';
+import { generationCap, resolveOptions } from '../options.js';
 import type { ConvertOptions } from '../options.js';
 import type { ConversionEvent, DocumentResult } from '../pipeline/conversion-event.js';
 import { convertStream } from '../pipeline/convert-stream.js';
@@ -168,6 +169,7 @@ async function convertAndWrite(
   } catch (error) {
     throw error instanceof InvalidOptionsError && !(error instanceof UsageError) ? toFlagError(error) : error;
   }
+  const maxTokens = generationCap(resolveOptions(options));
   const progress =
     !flags.quiet && io.stderr.isTTY === true ? new ProgressBar(io.stderr as NodeJS.WriteStream) : undefined;
   const finished: DocumentResult[] = [];
@@ -228,7 +230,8 @@ async function convertAndWrite(
     const partial = [...trackers.values()]
       .filter((tracker) => !done.has(tracker.input))
       .map((tracker) => tracker.finish());
-    if (flags.report) await writeReport(flags.report, buildRunReport([...finished, ...partial], wallMs));
+    if (flags.report)
+      await writeReport(flags.report, buildRunReport([...finished, ...partial], wallMs, { maxTokens }));
     io.stderr.write('error: INTERRUPTED: stopped by SIGINT; in-flight requests were aborted\n');
     return EXIT.interrupted;
   }
@@ -244,7 +247,7 @@ async function convertAndWrite(
         : readable.map((document) => withNewline(exportResult(document, to))).join('\n');
     await writeOutput(io, '-', text);
   }
-  if (flags.report) await writeReport(flags.report, buildRunReport(documents, wallMs));
+  if (flags.report) await writeReport(flags.report, buildRunReport(documents, wallMs, { maxTokens }));
 
   if (documents.some((document) => document.error !== null)) return EXIT.inputUnreadable;
   if (documents.some((document) => document.status !== 'success')) return EXIT.pagesFailed;

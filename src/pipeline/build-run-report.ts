@@ -43,6 +43,12 @@ export interface RunReport {
     readonly failed: number;
     readonly skipped: number;
     readonly stoppedEarly: number;
+    /**
+     * Completion tokens that early stops kept the server from generating, at most: for every page a
+     * stopper ended, the generation cap minus what was generated (a runaway answer runs to the cap).
+     * `null` when the cap is not known.
+     */
+    readonly tokensSavedAtMost: number | null;
     readonly promptTokens: number;
     readonly completionTokens: number;
     readonly wallMs: number;
@@ -50,13 +56,21 @@ export interface RunReport {
   };
 }
 
-/** Build the contract's run report from finished documents. Secrets never enter it: it holds no request data. */
-export function buildRunReport(documents: readonly DocumentResult[], wallMs: number): RunReport {
+/**
+ * Build the contract's run report from finished documents. Secrets never enter it: it holds no request
+ * data. Give `maxTokens` (the generation cap the requests were sent with) to count what early stops saved.
+ */
+export function buildRunReport(
+  documents: readonly DocumentResult[],
+  wallMs: number,
+  { maxTokens }: { readonly maxTokens?: number | undefined } = {},
+): RunReport {
   const pages = documents.flatMap((document) => document.pages.map(toReportPage));
   const count = (status: PageResult['status']) => pages.filter((page) => page.status === status).length;
   const sum = (pick: (page: ReportPage) => number | null) =>
     pages.reduce((total, page) => total + (pick(page) ?? 0), 0);
   const succeeded = count('success');
+  const stopped = pages.filter((page) => page.finishReason === 'stopper');
   return {
     version: 1,
     inputs: documents.map((document) => ({
@@ -71,7 +85,11 @@ export function buildRunReport(documents: readonly DocumentResult[], wallMs: num
       succeeded,
       failed: count('failed'),
       skipped: count('skipped'),
-      stoppedEarly: pages.filter((page) => page.finishReason === 'stopper').length,
+      stoppedEarly: stopped.length,
+      tokensSavedAtMost:
+        maxTokens === undefined
+          ? null
+          : stopped.reduce((total, page) => total + Math.max(0, maxTokens - (page.completionTokens ?? 0)), 0),
       promptTokens: sum((page) => page.promptTokens),
       completionTokens: sum((page) => page.completionTokens),
       wallMs: round(wallMs),
