@@ -77,7 +77,7 @@ export const convertOptionsSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   /** Extra body fields; they win over every field pagestream derives (`temperature`, `max_tokens`, ...). @default {} */
   params: z.record(z.string(), z.unknown()).default({}),
-  /** Limit on waiting for the next byte of an answer (and for the first, unless `firstTokenTimeout` is set), ms. @default 60000 */
+  /** Limit on waiting for the next chunk of an answer (and for the first token, unless `firstTokenTimeout` is set), ms. Keep-alive comments do not count. @default 60000 */
   timeout: milliseconds.default(60_000),
   /** Limit on opening the connection, ms. @default 10000 */
   connectTimeout: milliseconds.default(10_000),
@@ -184,13 +184,19 @@ export function resolveOptions(options: ConvertOptions = {}): ResolvedConvertOpt
     const path = issue.path.length > 0 ? issue.path.join('.') : '(options)';
     // Secrets never appear in messages, not even when they are the bad value.
     const secret = issue.path[0] === 'apiKey' || issue.path[0] === 'headers';
+    // A URL may carry a key in its query (Azure's `?api-key=`): show it without one.
+    const input =
+      issue.path[0] === 'url' && typeof issue.input === 'string' ? withoutQuery(issue.input) : issue.input;
     const got =
-      'input' in issue && issue.code !== 'unrecognized_keys' && !secret
-        ? `; got ${preview(issue.input)}`
-        : '';
+      'input' in issue && issue.code !== 'unrecognized_keys' && !secret ? `; got ${preview(input)}` : '';
     return `  ${path}: ${issue.message}${got}`;
   });
   throw new InvalidOptionsError(`invalid options:\n${lines.join('\n')}`, { cause: parsed.error });
+}
+
+function withoutQuery(url: string): string {
+  const query = url.search(/[?#]/);
+  return query === -1 ? url : `${url.slice(0, query)}?...`;
 }
 
 function preview(value: unknown): string {

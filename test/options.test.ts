@@ -51,3 +51,16 @@ function captureError(fn: () => unknown): Error {
   }
   assert.fail('expected an error');
 }
+
+describe('resolveOptions and secrets in URLs', () => {
+  it('shows a rejected URL without its query, where keys travel', () => {
+    try {
+      resolveOptions({ url: 'ftp://example.test/v1/chat/completions?api-key=SECRET123' });
+      assert.fail('expected an error');
+    } catch (error) {
+      assert.ok(error instanceof InvalidOptionsError);
+      assert.match(error.message, /url: .*ftp:\/\/example\.test\/v1\/chat\/completions\?\.\.\./);
+      assert.doesNotMatch(error.message, /SECRET123/);
+    }
+  });
+});

@@ -71,7 +71,7 @@ Pages and images
   --image-quality <n>         JPEG/WebP quality 1-100 (default 90)
 Workers and limits
   --concurrency <n>           pages in flight at once, shared by all inputs (default 4)
-  --timeout <s>               limit on waiting for the next byte (default 60)
+  --timeout <s>               limit on waiting for the next chunk of an answer (default 60)
   --connect-timeout <s>       limit on connecting (default 10)
   --first-token-timeout <s>   limit on waiting for the first token (default: --timeout)
   --page-timeout <s>          whole-page deadline (default none)

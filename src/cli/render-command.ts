@@ -78,7 +78,8 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
   if (values.report) await writeReport(values.report, report);
   for (const page of report.pages) {
     if (page.error)
-      io.stderr.write(`error: ${page.error.code}: ${input} page ${page.page}: ${page.error.message}\n`);
+      // Render errors already say which page they are about.
+      io.stderr.write(`error: ${page.error.code}: ${input}: ${page.error.message}\n`);
   }
   return report.totals.failed > 0 ? EXIT.pagesFailed : EXIT.ok;
 }
