@@ -4,6 +4,7 @@ import { encodeCanvas } from '../render/encode-canvas.js';
 import { planRender } from '../render/plan-render.js';
 import { checkImageStructure } from './check-image-structure.js';
 import type { DocumentBackend, PageImage, PageInfo, RenderOptions } from './document-backend.js';
+import { toPageImage } from '../render/to-page-image.js';
 
 /**
  * A PNG, JPEG or WebP image as a one-page document. Its page is the image at its own pixel size:
@@ -58,15 +59,7 @@ export class ImageBackend implements DocumentBackend {
     context.drawImage(image, 0, 0, plan.width, plan.height);
     const encoded = await encodeCanvas(canvas, options.format, options.quality);
     signal?.throwIfAborted();
-    return {
-      page,
-      ...encoded,
-      width: plan.width,
-      height: plan.height,
-      scale: plan.scale,
-      downscaled: plan.downscaled,
-      renderMs: performance.now() - started,
-    };
+    return toPageImage(page, encoded, plan, started);
   }
 
   textLayer(_page: number, signal?: AbortSignal): Promise<undefined> {

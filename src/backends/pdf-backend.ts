@@ -5,6 +5,7 @@ import { encodeCanvas } from '../render/encode-canvas.js';
 import { planRender } from '../render/plan-render.js';
 import type { DocumentBackend, PageImage, PageInfo, RenderOptions } from './document-backend.js';
 import { loadPdfjs, pdfjsAssets } from './load-pdfjs.js';
+import { toPageImage } from '../render/to-page-image.js';
 
 /** Options of {@link PdfBackend.open}. */
 export interface PdfBackendOptions {
@@ -140,15 +141,7 @@ export class PdfBackend implements DocumentBackend {
       // and the encoder reads the pixels until its promise settles. The image owns its own bytes.
       this.#returnCanvas(canvas);
       signal?.throwIfAborted();
-      return {
-        page,
-        ...encoded,
-        width: plan.width,
-        height: plan.height,
-        scale: plan.scale,
-        downscaled: plan.downscaled,
-        renderMs: performance.now() - started,
-      };
+      return toPageImage(page, encoded, plan, started);
     } finally {
       // Drop the page's operator lists, fonts and images now rather than when the document closes.
       pdfPage.cleanup();

@@ -1,29 +1,20 @@
 import PQueue from 'p-queue';
-import { Observable, concat, concatMap, defer, from, map, mergeMap, of, tap, using } from 'rxjs';
+import { Observable, mergeMap, of, from } from 'rxjs';
 import type { DocumentSource } from '../backends/document-backend.js';
-import type { PageImage } from '../backends/document-backend.js';
-import type { ChatClient, CompleteOptions, PageRequest } from '../client/page-request.js';
 import { createChatClient } from '../client/create-chat-client.js';
-import { toPagestreamError } from '../errors.js';
 import { compileExtractionSchema } from '../extract/compile-extraction-schema.js';
-import type { CompiledExtractionSchema } from '../extract/compile-extraction-schema.js';
-import { requestExtraction } from '../extract/request-extraction.js';
-import { applyProvider } from '../providers/apply-provider.js';
 import { Semaphore } from '../internal/semaphore.js';
 import { resolveOptions } from '../options.js';
-import type { ConvertOptions, ResolvedConvertOptions } from '../options.js';
+import type { ConvertOptions } from '../options.js';
+import { applyProvider } from '../providers/apply-provider.js';
 import type { RenderPool } from '../render/render-pool.js';
 import { createRenderPool } from '../render/render-pool.js';
-import type { GenerationStopper } from '../stoppers/generation-stopper.js';
 import { resolveStoppers } from '../stoppers/resolve-stoppers.js';
-import type { ConversionEvent, PageResult } from './conversion-event.js';
-import { DocumentTracker } from './document-tracker.js';
-import { OpenedDocument } from './opened-document.js';
-import { decodePageAnswer } from './decode-page-answer.js';
-import { extractionPageResult } from './extraction-page-result.js';
-import { requestDocument } from './request-document.js';
-import { renderForRequest } from './render-for-request.js';
-import type { PageRequestItem } from './render-for-request.js';
+import type { ConversionEvent } from './conversion-event.js';
+import { readDocument } from './read-document.js';
+import { requestPage } from './request-page.js';
+import { PagestreamAbort, RENDER_AHEAD } from './run-context.js';
+import type { RunContext } from './run-context.js';
 
 /** One input of a run: a source, or a source with its own name and password. */
 export type ConvertInput =
@@ -41,29 +32,8 @@ export type ConvertRunOptions = ConvertOptions & {
   readonly renderPool?: RenderPool | undefined;
 };
 
-/**
- * Pages rendered ahead of the request workers. Together with the concurrency this bounds how many page
- * images are held at once, so memory does not grow with the page count.
- */
-const RENDER_AHEAD = 2;
 /** Documents being read (opened and rendered) at once; their answers may still be in flight after. */
 const DOCUMENTS_READ_AT_ONCE = 2;
-
-/** What every page of a run shares: one client, one request queue, one render pool, one page budget. */
-export interface RunContext {
-  readonly options: ResolvedConvertOptions;
-  readonly client: ChatClient;
-  readonly requests: PQueue;
-  readonly pageSlots: Semaphore;
-  readonly stoppers: readonly GenerationStopper[];
-  readonly signal: AbortSignal;
-  /** Structured extraction (`schema` set): the compiled schema, and whether the server refused `response_format`. */
-  readonly extraction:
-    { readonly schema: CompiledExtractionSchema; readonly fallback: { refused: boolean } } | undefined;
-  renderPool(): RenderPool;
-  /** A run-wide counter: pages take numbers in the order they are scheduled. */
-  nextSequence(): number;
-}
 
 /**
  * Convert documents page by page, as a stream of events.
@@ -144,245 +114,4 @@ export function convertStream(
       void pool?.close();
     };
   });
-}
-
-/** Reason given to in-flight work when a subscriber goes away (not an error anyone sees). */
-class PagestreamAbort extends Error {
-  constructor() {
-    super('the conversion was cancelled');
-    this.name = 'AbortError';
-  }
-}
-
-type ReadItem = { readonly kind: 'event'; readonly event: ConversionEvent } | PageRequestItem;
-
-/** Open one input, render its selected pages under the page budget, and close it once all are rendered. */
-function readDocument(input: ConvertInput, index: number, context: RunContext): Observable<ReadItem> {
-  const { source, name, password } = normalizeInput(input);
-  return using(
-    () =>
-      new OpenedDocument(source, { index, name, password: password ?? context.options.password, context }),
-    (resource) =>
-      defer(() => (resource as OpenedDocument).opened).pipe(
-        mergeMap((opened) => {
-          if (opened.kind === 'failed') {
-            return of<ReadItem>({ kind: 'event', event: { type: 'document-done', result: opened.result } });
-          }
-          const { document, pages, tracker } = opened;
-          const announce = of<ReadItem>({
-            kind: 'event',
-            event: { type: 'document-opened', input: document.source, pageCount: document.pageCount, pages },
-          });
-          if (pages.length === 0) {
-            return concat(
-              announce,
-              of<ReadItem>({ kind: 'event', event: { type: 'document-done', result: tracker.finish() } }),
-            );
-          }
-          const { options } = context;
-          if (context.extraction !== undefined && options.extract === 'document') {
-            return concat(
-              announce,
-              requestDocument(document, pages, tracker, context).pipe(map(toEventItem)),
-            );
-          }
-          if (options.context === 'previous-image') {
-            // One after another, so each page's predecessor is known; only the latest image is held here.
-            let previous: PageImage | undefined;
-            const rendered = from(pages).pipe(
-              concatMap((page) => renderForRequest(document, page, tracker, context)),
-              map((item): PageRequestItem => {
-                if (item.kind !== 'image') {
-                  previous = undefined;
-                  return item;
-                }
-                const withPrevious = previous === undefined ? item : { ...item, previousImage: previous };
-                previous = item.image;
-                return withPrevious;
-              }),
-            );
-            return concat(announce, rendered);
-          }
-          const rendered = from(pages).pipe(
-            mergeMap((page) => renderForRequest(document, page, tracker, context), RENDER_AHEAD + 1),
-          );
-          if (options.context === 'previous-text') {
-            // Each request waits for the previous page's answer: one page of this document at a time.
-            let previousText: string | undefined;
-            const requested = rendered.pipe(
-              concatMap((item) => requestPage(item, context, previousText)),
-              tap((event) => {
-                if (event.type === 'page-done')
-                  previousText = event.result.status === 'success' ? event.result.text : undefined;
-              }),
-              map(toEventItem),
-            );
-            return concat(announce, requested);
-          }
-          return concat(announce, rendered);
-        }),
-      ),
-  );
-}
-
-const toEventItem = (event: ConversionEvent): ReadItem => ({ kind: 'event', event });
-
-/** Characters of the previous page's text sent as context, at most (its end, nearest the page). */
-const MAX_CONTEXT_TEXT = 8000;
-
-/**
- * Send one rendered page through the shared request queue; emit its progress, result and, last, its
- * document. `previousText` is the previous page's answer (`context: 'previous-text'`).
- */
-function requestPage(
-  item: PageRequestItem,
-  context: RunContext,
-  previousText?: string,
-): Observable<ConversionEvent> {
-  if (item.kind === 'failed') return settle(item.tracker, item.result);
-  const { tracker, page, image, previousImage } = item;
-  const { options, extraction } = context;
-  const request: Omit<PageRequest, 'prompt'> = {
-    image: {
-      data: image.data,
-      mimeType: image.mimeType,
-      ...(previousImage === undefined ? {} : { label: 'The page to convert:' }),
-    },
-    ...(previousImage === undefined
-      ? {}
-      : {
-          contextImages: [
-            {
-              data: previousImage.data,
-              mimeType: previousImage.mimeType,
-              label: 'The previous page, for context only (do not convert it):',
-            },
-          ],
-        }),
-    ...(previousText === undefined || previousText.trim() === ''
-      ? {}
-      : {
-          contextText: `The previous page, as converted (for context only; do not repeat it; continue its format):\n${previousText.slice(-MAX_CONTEXT_TEXT)}`,
-        }),
-  };
-  const input = tracker.input;
-  return new Observable<ConversionEvent>((subscriber) => {
-    const controller = new AbortController();
-    const signal = AbortSignal.any([controller.signal, context.signal]);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      context.pageSlots.release();
-    };
-    // A page that fails after retries reports them too; the client only returns them with a success.
-    let retries = 0;
-
-    subscriber.next({
-      type: 'page-rendered',
-      input,
-      page,
-      width: image.width,
-      height: image.height,
-      renderMs: image.renderMs,
-    });
-    const completeOptions = (taskSignal: AbortSignal | undefined): CompleteOptions => ({
-      signal: taskSignal ?? signal,
-      onEvent: (event) => {
-        if (event.type === 'request-sent')
-          subscriber.next({ type: 'request-sent', input, page, attempt: event.attempt });
-        else if (event.type === 'first-token')
-          subscriber.next({ type: 'first-token', input, page, ttftMs: event.ttftMs });
-        else if (event.type === 'retry') {
-          retries = Math.max(retries, event.attempt);
-          subscriber.next({
-            type: 'retry',
-            input,
-            page,
-            attempt: event.attempt,
-            delayMs: event.delayMs,
-            error: event.error,
-          });
-        } else subscriber.next({ type: 'stopped-early', input, page, stopper: event.stopper });
-      },
-    });
-    context.requests
-      .add(
-        async ({ signal: taskSignal }): Promise<PageResult> => {
-          if (extraction === undefined) {
-            const completion = await context.client.complete(
-              { ...request, prompt: item.prompt, stoppers: context.stoppers },
-              completeOptions(taskSignal),
-            );
-            return decodePageAnswer(item, completion, options.responseFormat);
-          }
-          const outcome = await requestExtraction(
-            context.client,
-            {
-              request,
-              schema: extraction.schema,
-              jsonMode: options.jsonMode,
-              scope: 'page',
-              // The default prompts ask for DocTags or Markdown: only the user's own prompt is kept.
-              instructions: options.prompt === undefined ? undefined : item.prompt,
-              stoppers: context.stoppers,
-              fallback: extraction.fallback,
-            },
-            completeOptions(taskSignal),
-          );
-          return extractionPageResult(item, outcome);
-        },
-        // p-queue runs higher priorities first: earlier pages leave first.
-        { signal, priority: -item.sequence },
-      )
-      .then(
-        (result) => {
-          release();
-          settle(tracker, result).subscribe(subscriber);
-        },
-        (error: unknown) => {
-          release();
-          if (signal.aborted) return; // cancelled: the run is going away, nobody listens.
-          settle(tracker, failedPage(item, error, retries)).subscribe(subscriber);
-        },
-      );
-    return () => {
-      controller.abort(new PagestreamAbort());
-      release();
-    };
-  });
-}
-
-/** Emit a page's result, then its document's result if that was the document's last page. */
-export function settle(tracker: DocumentTracker, result: PageResult): Observable<ConversionEvent> {
-  const done = tracker.record(result);
-  const pageDone = of<ConversionEvent>({ type: 'page-done', result });
-  return done ? concat(pageDone, of<ConversionEvent>({ type: 'document-done', result: done })) : pageDone;
-}
-
-export function failedPage(
-  item: Extract<PageRequestItem, { kind: 'image' }>,
-  error: unknown,
-  retries = 0,
-): PageResult {
-  return {
-    ...item.tracker.emptyResult(item.page),
-    status: 'failed',
-    retries,
-    finishReason: 'error',
-    imageWidth: item.image.width,
-    imageHeight: item.image.height,
-    downscaled: item.image.downscaled ?? null,
-    renderMs: item.image.renderMs,
-    error: toPagestreamError(error),
-  };
-}
-
-function normalizeInput(input: ConvertInput): {
-  source: DocumentSource;
-  name?: string | undefined;
-  password?: string | undefined;
-} {
-  if (typeof input === 'object' && 'source' in input) return input;
-  return { source: input };
 }

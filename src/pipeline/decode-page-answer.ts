@@ -4,6 +4,7 @@ import { EmptyAnswerError, toPagestreamError } from '../errors.js';
 import type { ResponseFormat } from '../options.js';
 import type { PageResult } from './conversion-event.js';
 import type { PageRequestItem } from './render-for-request.js';
+import { pageImageFields } from './page-image-fields.js';
 
 /**
  * Turn a finished answer into the page's result. An answer with no text is a failure, never an empty
@@ -19,10 +20,7 @@ export function decodePageAnswer(
     ...tracker.emptyResult(page),
     finishReason: completion.finishReason,
     stopper: completion.stopper,
-    imageWidth: image.width,
-    imageHeight: image.height,
-    downscaled: image.downscaled ?? null,
-    renderMs: image.renderMs,
+    ...pageImageFields(image),
     ttftMs: completion.ttftMs,
     totalMs: completion.totalMs,
     text: completion.text,

@@ -1,6 +1,7 @@
 import type { ExtractionOutcome } from '../extract/request-extraction.js';
 import type { PageResult } from './conversion-event.js';
 import type { PageRequestItem } from './render-for-request.js';
+import { pageImageFields } from './page-image-fields.js';
 
 /**
  * A page's result from a per-page extraction: `success` with `data` when an answer validated, else
@@ -22,10 +23,7 @@ export function extractionPageResult(
     ...tracker.emptyResult(page),
     finishReason: last.finishReason,
     stopper: last.stopper,
-    imageWidth: image.width,
-    imageHeight: image.height,
-    downscaled: image.downscaled ?? null,
-    renderMs: image.renderMs,
+    ...pageImageFields(image),
     ttftMs: completions[0].ttftMs,
     totalMs: completions.reduce((n, c) => n + c.totalMs, 0),
     text: last.text,

@@ -4,7 +4,7 @@ import { openDocument } from '../backends/open-document.js';
 import { toPagestreamError } from '../errors.js';
 import { parsePageRanges } from '../internal/parse-page-ranges.js';
 import type { DocumentResult } from './conversion-event.js';
-import type { RunContext } from './convert-stream.js';
+import type { RunContext } from './run-context.js';
 import { DocumentTracker } from './document-tracker.js';
 
 export type OpenOutcome =

@@ -5,7 +5,7 @@ import { RenderError, toPagestreamError } from '../errors.js';
 import { DEFAULT_PROMPTS } from '../options.js';
 import type { ResolvedConvertOptions } from '../options.js';
 import type { PageResult } from './conversion-event.js';
-import type { RunContext } from './convert-stream.js';
+import type { RunContext } from './run-context.js';
 import type { DocumentTracker } from './document-tracker.js';
 
 /** A page ready for the model, or a page that failed before any request. */
