@@ -65,7 +65,7 @@ writeResultsSection(
   'memory',
   `## Peak memory vs page count (\`benchmarks/memory.ts\`${quick ? ', --quick' : ''})
 
-One run per size. Each document is converted by \`convert()\` (concurrency ${CONCURRENCY}, JPEG at scale 2, render pool
+One run per size. Each document is converted by the built package's \`convert()\` (concurrency ${CONCURRENCY}, JPEG at scale 2, render pool
 of ${os.availableParallelism()} workers) in a fresh Node process that reports \`process.resourceUsage().maxRSS\` (the
 process's peak resident set, worker threads included) when done; the PDF is written to a file beforehand
 (\`makePdf\`, text-heavy A4 pages, a table on every third page). The simulated server runs in another child
