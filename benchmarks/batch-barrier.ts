@@ -15,10 +15,6 @@ import { spawnSimServer } from './lib/spawn-sim-server.js';
 import { describeLoad, loadNow } from './lib/describe-load.js';
 import { markdownTable, writeResultsSection } from './lib/write-results.js';
 
-// Taken before pdf.js is first imported: its legacy build replaces the global JSON functions with slow
-// JavaScript ones (see the pipeline-efficiency section of RESULTS.md).
-const NATIVE_JSON = { parse: JSON.parse, stringify: JSON.stringify };
-
 const quick = isQuick();
 const loadAtStart = loadNow();
 const PAGES = quick ? 16 : 64;
@@ -49,17 +45,14 @@ try {
   await Promise.all([1, 2].map((page) => warm.renderPage(page, { scale: 2, format: 'png' })));
   await warm.close();
 
-  type Json = 'as shipped' | 'native';
-  const designs: { name: string; json: Json; pagestream: boolean; run: () => Promise<Measured> }[] = [
+  const designs: { name: string; pagestream: boolean; run: () => Promise<Measured> }[] = [
     {
       name: `Docling-style, page_batch_size ${CONCURRENCY}, ${CONCURRENCY} threads`,
-      json: 'as shipped',
       pagestream: false,
       run: () => doclingStyle(CONCURRENCY, CONCURRENCY),
     },
     {
       name: `pagestream convert(), concurrency ${CONCURRENCY}`,
-      json: 'as shipped',
       pagestream: true,
       run: pagestream,
     },
@@ -68,41 +61,24 @@ try {
       : [
           {
             name: `Docling-style, Docling's default page_batch_size 4, concurrency ${CONCURRENCY} (pool of min(8, 4) = 4)`,
-            json: 'as shipped' as const,
             pagestream: false,
             run: () => doclingStyle(4, CONCURRENCY),
           },
-          {
-            name: `Docling-style, page_batch_size ${CONCURRENCY}, ${CONCURRENCY} threads`,
-            json: 'native' as const,
-            pagestream: false,
-            run: () => withNativeJson(() => doclingStyle(CONCURRENCY, CONCURRENCY)),
-          },
         ]),
-    {
-      name: `pagestream convert(), concurrency ${CONCURRENCY}`,
-      json: 'native',
-      pagestream: true,
-      run: () => withNativeJson(pagestream),
-    },
   ];
   for (const design of designs) {
     const measured = await design.run();
     results.push(measured);
-    console.log(
-      `${design.name} (JSON ${design.json}): ${measured.pages} pages in ${(measured.wallMs / 1000).toFixed(1)} s`,
-    );
+    console.log(`${design.name}: ${measured.pages} pages in ${(measured.wallMs / 1000).toFixed(1)} s`);
   }
 
   const rate = (m: Measured) => m.pages / (m.wallMs / 1000);
+  const ours = results[designs.findIndex((d) => d.pagestream)];
   const rows = designs.map((design, index) => {
     const m = results[index];
-    const oursIndex = designs.findIndex((d) => d.pagestream && d.json === design.json);
-    const ours = results[oursIndex];
     if (!m || !ours) throw new Error(`${design.name} did not run`);
     return [
       design.name,
-      design.json,
       m.pages,
       (m.wallMs / 1000).toFixed(1),
       rate(m).toFixed(2),
@@ -129,12 +105,7 @@ next chunk starts. Here: render page i of the chunk, start its request, render t
 all requests of the chunk; then the next chunk. pagestream: \`convert()\` with concurrency ${CONCURRENCY}
 (pages rendered ahead, a new request whenever one ends).
 
-${markdownTable(['design', 'JSON functions', 'pages', 'wall s', 'pages/s', 'pagestream speed-up (same JSON)'], rows)}
-
-"JSON functions": pdf.js's legacy build replaces the process's \`JSON.stringify\`/\`JSON.parse\` with core-js's
-JavaScript versions, which makes serialising each request body (a base64 PNG) about 30-60x slower (see the
-pipeline-efficiency section); "native" rows put the built-in functions back after pdf.js loaded, which is
-what the fix proposed there would give.
+${markdownTable(['design', 'pages', 'wall s', 'pages/s', 'pagestream speed-up'], rows)}
 
 A chunk is as slow as its longest answer, so with answers of ${SERVER.minTokens}-${SERVER.maxTokens} tokens most of a
 chunk's slots sit idle while its longest page finishes; pagestream fills a slot the moment it frees.
@@ -182,17 +153,6 @@ async function doclingStyle(batchSize: number, concurrency: number): Promise<Mea
     await client.close();
   }
   return { design: `docling-${batchSize}`, pages: ok, wallMs: performance.now() - started };
-}
-
-/** Run with the native JSON functions in place of the ones pdf.js installed, then put those back. */
-async function withNativeJson(run: () => Promise<Measured>): Promise<Measured> {
-  const installed = { parse: JSON.parse, stringify: JSON.stringify };
-  Object.assign(JSON, NATIVE_JSON);
-  try {
-    return { ...(await run()), design: 'pagestream-native-json' };
-  } finally {
-    Object.assign(JSON, installed);
-  }
 }
 
 async function pagestream(): Promise<Measured> {

@@ -1,8 +1,7 @@
 // How much generation the stoppers save on a model that runs away past </doctag>, and how fast the server
 // learns the client has gone. Run: node --import tsx benchmarks/early-abort.ts [--quick]
-import { convert, openDocument } from '../src/index.js';
+import { convert } from '../src/index.js';
 import type { DocumentResult } from '../src/index.js';
-import { makePdf } from '../src/simulate/index.js';
 import type { SimulatedRequestRecord, SimulatedServerOptions } from '../src/simulate/index.js';
 import { percentile } from '../src/internal/percentile.js';
 import { isQuick } from './lib/bench-args.js';
@@ -10,10 +9,6 @@ import { makeBenchPdf } from './lib/make-bench-pdf.js';
 import { spawnSimServer } from './lib/spawn-sim-server.js';
 import { describeLoad, loadNow } from './lib/describe-load.js';
 import { markdownTable, writeResultsSection } from './lib/write-results.js';
-
-// Taken before pdf.js is first imported: its legacy build replaces the global JSON functions with slow
-// JavaScript ones (see the pipeline-efficiency section of RESULTS.md); the last case puts them back.
-const NATIVE_JSON = { parse: JSON.parse, stringify: JSON.stringify };
 
 const quick = isQuick();
 const loadAtStart = loadNow();
@@ -28,15 +23,12 @@ interface Case {
   readonly name: string;
   readonly runaway: boolean;
   readonly stoppers: boolean;
-  /** Put back the native JSON functions after pdf.js loaded (the fix proposed in RESULTS.md). */
-  readonly nativeJson?: boolean;
 }
 
 const CASES: readonly Case[] = [
   { name: 'runaway, stoppers on (default)', runaway: true, stoppers: true },
   { name: 'runaway, stoppers off', runaway: true, stoppers: false },
   { name: 'well-behaved, stoppers on (default)', runaway: false, stoppers: true },
-  { name: 'runaway, stoppers on, native JSON put back', runaway: true, stoppers: true, nativeJson: true },
 ];
 
 interface Outcome {
@@ -49,13 +41,6 @@ interface Outcome {
 const pdf = makeBenchPdf(PAGES);
 const outcomes: Outcome[] = [];
 for (const kase of CASES) {
-  if (kase.nativeJson) {
-    // pdf.js has been loaded by the cases before; the native functions stay for the rest of the process.
-    const probe = await openDocument(makePdf([{ width: 100, height: 100 }]));
-    await probe.pageInfo(1);
-    await probe.close();
-    Object.assign(JSON, NATIVE_JSON);
-  }
   // A fresh server per case, so its records are this case's only.
   const server = await spawnSimServer({ ...BASE, runaway: kase.runaway });
   try {
@@ -110,8 +95,7 @@ const rows = outcomes.map(({ kase, result, records, wallMs }) => {
 const withStoppers = rows[0];
 const without = rows[1];
 const behaved = rows[2];
-const native = rows[3];
-if (!withStoppers || !without || !behaved || !native) throw new Error('a case did not run');
+if (!withStoppers || !without || !behaved) throw new Error('a case did not run');
 const table = markdownTable(
   [
     'case',
@@ -156,12 +140,10 @@ ${table}
   (${(without.tokensPerPage / withStoppers.tokensPerPage).toFixed(1)}x less).
 - Tokens generated after the natural end with stoppers: **${withStoppers.afterPerPage.toFixed(2)} per page** (floor <= ${FLOOR_AFTER_END}: ${floorMet ? 'met' : '**not met**'}).
 - \`</doctag>\` to the server seeing the disconnect: p50 **${fixed(withStoppers.gapP50)} ms**, p95 **${fixed(withStoppers.gapP95)} ms**.
-- With the native JSON functions put back (last row): **${native.afterPerPage.toFixed(2)} tokens per page** after the natural end,
-  p50 **${fixed(native.gapP50)} ms**, p95 **${fixed(native.gapP95)} ms**.
 - Why not fewer: the client tells a runaway from a natural end by the next content chunk during its drain
   grace, so at least one token past \`</doctag>\` is generated, and usually a second one while the abort
   reaches the server (one decode step is ${(8 + 0.5 * CONCURRENCY).toFixed(0)} ms here); more than that is event-loop latency on the client: its
-  main thread reads the streams late when the machine is loaded or when it is busy serialising new request
-  bodies with pdf.js's core-js \`JSON.stringify\` (see the pipeline-efficiency section).
+  main thread reads the streams late when the machine is loaded (its render workers, the server's process
+  and other jobs share 2 cores).
 - Well-behaved server (no runaway): ${behavedStop ? `every page ended with finishReason \`stop\`, none counted as stopped early` : `finish reasons were ${behaved.reasons} (expected \`stop\` for all ${PAGES})`}; ${behaved.disconnected} of ${behaved.requests} requests were closed by the client before the server finished.`,
 );

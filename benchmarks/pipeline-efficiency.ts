@@ -16,9 +16,10 @@ import { spawnSimServer } from './lib/spawn-sim-server.js';
 import { describeLoad, loadNow } from './lib/describe-load.js';
 import { markdownTable, writeResultsSection } from './lib/write-results.js';
 
-// Taken before pdf.js is first imported (the project loads it lazily): pdfjs-dist's legacy build carries
-// core-js, which replaces the global JSON.parse/JSON.stringify with JavaScript versions (see RESULTS.md).
-const NATIVE_JSON = { parse: JSON.parse, stringify: JSON.stringify };
+// Taken before pdf.js is first loaded (the project loads it lazily), to check that loading it leaves the
+// native function in place (see src/backends/load-pdfjs.ts). Compared by identity: core-js makes its
+// polyfills' toString() look native.
+const NATIVE_STRINGIFY = JSON.stringify;
 
 const quick = isQuick();
 const loadAtStart = loadNow();
@@ -48,9 +49,6 @@ const pool = createRenderPool();
 const options = resolveOptions({ url: server.url, enableRemoteServices: true });
 const rows: (string | number)[][] = [];
 const ratios: { concurrency: number; ratio: number }[] = [];
-const fixRows: (string | number)[][] = [];
-/** Levels re-run with native JSON restored, to show what the fix proposed in RESULTS.md would give. */
-const FIX_LEVELS = quick ? [16] : [1, 16, 64];
 
 try {
   // Pre-encode every page with pagestream's own renderer, so the ideal client sends the very same bytes
@@ -75,25 +73,9 @@ try {
     );
   }
   const renderRate = DOCUMENT_PAGES / (renderMs / 1000);
-  // pdf.js (and its in-thread worker, used for page sizes) are loaded now: time JSON.stringify of one
-  // page's request body with the JSON pdf.js left behind and with the native one.
-  const POLYFILLED_JSON = { parse: JSON.parse, stringify: JSON.stringify };
-  const sampleBody = buildRequestBody(options, {
-    image: { data: images[0]?.data ?? new Uint8Array(), mimeType: 'image/png' },
-    prompt: DEFAULT_PROMPTS.doctags,
-  });
-  const timeStringify = (stringify: typeof JSON.stringify): number => {
-    const started = performance.now();
-    for (let i = 0; i < 5; i++) stringify(sampleBody);
-    return (performance.now() - started) / 5;
-  };
-  const stringifyMs = {
-    native: timeStringify(NATIVE_JSON.stringify),
-    polyfilled: timeStringify(POLYFILLED_JSON.stringify),
-  };
-  console.log(
-    `JSON.stringify of one request body: native ${stringifyMs.native.toFixed(1)} ms, after pdf.js ${stringifyMs.polyfilled.toFixed(1)} ms`,
-  );
+  // pdf.js (and its in-thread worker, used for page sizes) are loaded now.
+  const nativeJson = JSON.stringify === NATIVE_STRINGIFY;
+  console.log(`JSON.stringify after pdf.js loaded is the native function: ${nativeJson ? 'yes' : 'NO'}`);
   console.log(
     `pre-rendered ${DOCUMENT_PAGES} pages in ${renderMs.toFixed(0)} ms (${renderRate.toFixed(1)} pages/s)`,
   );
@@ -128,28 +110,6 @@ try {
       `C=${concurrency} pages=${pages} ideal ${idealRate.toFixed(2)} p/s, pagestream ${oursRate.toFixed(2)} p/s, ratio ${ratio.toFixed(3)}`,
     );
   }
-  // The same runs with native JSON put back (what loading pdf.js without its JSON polyfills would give).
-  Object.assign(JSON, NATIVE_JSON);
-  try {
-    for (const concurrency of FIX_LEVELS) {
-      const pages = pagesAt(concurrency);
-      const ours = await pagestream(server.url, pdf, pages, concurrency, pool);
-      const idealRate = Number(rows.find((row) => row[0] === concurrency)?.[2] ?? NaN);
-      const oursRate = ours.pages / (ours.wallMs / 1000);
-      fixRows.push([
-        concurrency,
-        pages,
-        idealRate.toFixed(2),
-        oursRate.toFixed(2),
-        (oursRate / idealRate).toFixed(3),
-      ]);
-      console.log(
-        `native JSON C=${concurrency}: pagestream ${oursRate.toFixed(2)} p/s, ratio ${(oursRate / idealRate).toFixed(3)}`,
-      );
-    }
-  } finally {
-    Object.assign(JSON, POLYFILLED_JSON);
-  }
   const stats = await server.stats();
 
   const limited = ratios.filter((r) => r.concurrency >= SERVER.capacity!);
@@ -183,30 +143,18 @@ ${markdownTable(['C', 'pages', 'ideal pages/s', 'pagestream pages/s', 'ratio', `
 
 Worst ratio where the server is the limit (C >= ${SERVER.capacity}): **${worst.toFixed(3)}** (floor ${FLOOR}).
 
-**Why pagestream falls short: pdf.js replaces the process's JSON.** \`pdfjs-dist/legacy/build/pdf.mjs\` (and
-\`pdf.worker.mjs\`, which pdf.js also runs in the main thread for the document that answers page sizes) bundle
-core-js, whose \`JSON.stringify\` and \`JSON.parse\` polyfills are installed over the globals because Node 20
-has no \`JSON.rawJSON\` (json-parse-with-source); each bundle wraps them again. From then on every
-\`JSON.stringify\` in the process goes through core-js's JavaScript code. Measured here on one page's request
-body (a ${((images[0]?.data.byteLength ?? 0) / 1024).toFixed(0)} KiB PNG as base64, built by \`buildRequestBody\`): **${stringifyMs.native.toFixed(1)} ms native, ${stringifyMs.polyfilled.toFixed(1)} ms
-after pdf.js loaded**. The client stringifies every request body on the main thread
-(src/client/create-chat-client.ts, \`JSON.stringify(buildRequestBody(...))\`), so at a few pages/s the event
-loop spends most of its time (and the garbage collector the rest) serialising image strings, while 16-64
-streams wait to be read and requests wait to be sent; a \`--cpu-prof\` of a C = 16 run showed the main
-thread's top entries as the garbage collector (~7.9 s of a 19 s run), core-js's JSON code (pdf.mjs ~3006,
-pdf.worker.mjs ~2894, its \`/^[\\u0000-\\u001F]$/\` test per character, \`stringify\` at pdf.mjs ~5230). It also slows
-the JSON of any application that imports pagestream. The proposed fix (src/backends/load-pdfjs.ts, not
-done here): keep \`JSON.parse\`/\`JSON.stringify\` before importing pdf.js (and before the first
-\`getDocument\`, which loads the worker bundle in-thread) and put them back afterwards; pdf.js does not need
-them (checked: text extraction works after the restore). The same levels with native JSON put back by the
-benchmark after pdf.js loaded:
+**pdf.js's JSON polyfills (fixed).** This benchmark found that pdfjs-dist's legacy bundles (\`pdf.mjs\`
+and \`pdf.worker.mjs\`) carry core-js, which on Node 20 installs JavaScript \`JSON.stringify\`/\`JSON.parse\`
+over the globals: stringifying one page's request body (a base64 PNG) took ~261 ms instead of 4.5 ms
+native, and pagestream reached only 0.39-0.53 of the ideal client at C >= 16 before the fix. src/backends/load-pdfjs.ts
+now loads both bundles up front, hands the worker bundle to pdf.js via \`globalThis.pdfjsWorker\` and puts
+the native functions back; test/backends-native-json.test.ts guards it. In this run, after pdf.js had
+loaded, \`JSON.stringify\` ${nativeJson ? 'was still the native function' : '**was not** the native function (the fix did not hold)'}.
 
-${markdownTable(['C', 'pages', 'ideal pages/s (from above)', 'pagestream, native JSON, pages/s', 'ratio'], fixRows)}
-
-What is left with native JSON at C >= 16 is the start and the CPU: pagestream must render its first
+What keeps the ratio below 1 at C >= ${SERVER.capacity} is the start and the CPU: pagestream must render its first
 ${SERVER.capacity} pages before the server has a full batch, while the ideal client's are ready at once (at
 ${renderRate.toFixed(1)} pages/s that is ${((SERVER.capacity ?? 16) / renderRate).toFixed(1)} s of a ~${(DOCUMENT_PAGES / SERVER_PEAK).toFixed(0)} s run), and its render workers, its main thread and
-the server's process share 2 cores that other jobs were also using.
+the server's process share 2 cores, with other jobs when there are any (see the load average above).
 Server over the whole benchmark: ${stats.requests} requests, ${stats.tokensGenerated} tokens, most sequences at once ${stats.maxActive}.`,
   );
 } finally {
