@@ -3,7 +3,6 @@ import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import {
   IncompleteStreamError,
   InvalidOptionsError,
-  InvalidResponseError,
   PagestreamError,
   RemoteServicesDisabledError,
   TimeoutError,
@@ -12,24 +11,19 @@ import {
 import { delay } from '../internal/delay.js';
 import { linkSignals } from '../internal/link-signals.js';
 import type { ResolvedConvertOptions } from '../options.js';
-import { createStopperRunner } from '../stoppers/create-stopper-runner.js';
 import type { GenerationStopper } from '../stoppers/generation-stopper.js';
 import { resolveStoppers } from '../stoppers/resolve-stoppers.js';
+import { AnswerReader, type AttemptResult } from './answer-reader.js';
+import { AttemptTimer } from './attempt-timer.js';
 import { buildRequestBody } from './build-request-body.js';
-import { CompletionAccumulator, toStreamError } from './completion-accumulator.js';
+import { checkResponse } from './check-response.js';
 import type { CompletionEvent, CompletionResult } from './completion-result.js';
 import { computeBackoffDelay } from './compute-backoff-delay.js';
-import { createHttpStatusError, extractServerMessage } from './create-http-status-error.js';
 import type { ChatClient, CompleteOptions, PageRequest } from './page-request.js';
-import { parseEventStream } from './parse-event-stream.js';
 import { createRedactor } from './create-redactor.js';
+import { readJsonAnswer } from './read-json-answer.js';
 import { redactUrl } from './redact-url.js';
 import { toConnectionError } from './to-connection-error.js';
-
-/** Most of an error or unexpected body read for its message; the rest is dropped. */
-const MAX_ERROR_BODY = 64 * 1024;
-/** Largest non-streamed JSON answer accepted, in bytes. */
-const MAX_JSON_BODY = 64 * 2 ** 20;
 
 /**
  * How long the stream is read on after a stopper fired, in milliseconds, by default. Long enough for a
@@ -45,12 +39,6 @@ const CHARS_PER_TOKEN_CAP = 32;
 /** Stream events allowed per requested token (reasoning and empty chunks count, content or not), plus slack. */
 const EVENTS_PER_TOKEN_CAP = 8;
 const EVENTS_SLACK = 1024;
-/** How long the stream is read on after `[DONE]` for the server to end the response (so the socket is reused). */
-const AFTER_DONE_MS = 1000;
-
-/** Abort reason used when a stopper ends the answer: the request is cancelled on purpose. */
-class StoppedEarly extends Error {}
-
 /** Transport settings that are not run options (tests and benchmarks tune them). */
 export interface ChatClientOptions {
   /**
@@ -144,8 +132,6 @@ interface Attempt {
   readonly signal: AbortSignal;
   readonly onEvent: ((event: CompletionEvent) => void) | undefined;
 }
-
-type AttemptResult = Omit<CompletionResult, 'totalMs' | 'retries'>;
 
 class UndiciChatClient implements ChatClient {
   readonly #options: ResolvedConvertOptions;
@@ -249,18 +235,10 @@ class UndiciChatClient implements ChatClient {
     const options = this.#options;
     const controller = new AbortController();
     const signal = linkSignals(controller.signal, attempt.signal);
-    let timedOut: TimeoutError | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (kind: 'first-token' | 'idle', ms: number): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = new TimeoutError(kind, ms);
-        controller.abort(timedOut);
-      }, ms);
-    };
+    const timer = new AttemptTimer(controller);
     const fail = (error: unknown, phase: 'connect' | 'body', receivedChars: number): unknown => {
       if (attempt.signal.aborted) return attempt.signal.reason;
-      if (timedOut !== undefined) return timedOut;
+      if (timer.timedOut !== undefined) return timer.timedOut;
       if (error instanceof PagestreamError) return error;
       return phase === 'connect'
         ? toConnectionError(error, this.#url, options.connectTimeout)
@@ -270,7 +248,7 @@ class UndiciChatClient implements ChatClient {
     const body = JSON.stringify(buildRequestBody(options, attempt.request));
     const sentAt = performance.now();
     attempt.onEvent?.({ type: 'request-sent', attempt: attempt.number });
-    arm('first-token', options.firstTokenTimeout ?? options.timeout);
+    timer.arm('first-token', options.firstTokenTimeout ?? options.timeout);
     let response: Dispatcher.ResponseData;
     try {
       response = await undiciRequest(this.#url, {
@@ -281,205 +259,44 @@ class UndiciChatClient implements ChatClient {
         signal,
       });
     } catch (error) {
-      clearTimeout(timer);
+      timer.clear();
       throw fail(error, 'connect', 0);
     }
 
-    const accumulator = new CompletionAccumulator();
-    const runner = createStopperRunner(attempt.stoppers);
-    const parts: string[] = [];
-    // `capped`: the answer passed the hard cap; the request was aborted and the answer ends with `length`.
-    const state: { ttftMs: number | null; whole: boolean; capped: boolean } = {
-      ttftMs: null,
-      whole: false,
-      capped: false,
-    };
-    // After a stopper's decision: `grace` while reading on, then `natural` (the server finished by
-    // itself) or `runaway` (it went on, or the grace ran out: the request was aborted).
-    let drain: 'off' | 'grace' | 'natural' | 'runaway' = 'off';
-    let graceTimer: NodeJS.Timeout | undefined;
-    let received = 0;
-    let done = false;
-    let onContent = (delta: string): boolean => {
-      if (state.ttftMs === null) {
-        state.ttftMs = performance.now() - sentAt;
-        attempt.onEvent?.({ type: 'first-token', ttftMs: state.ttftMs });
-      }
-      const room = this.#maxAnswerChars - received;
-      if (delta.length > room) {
-        state.capped = true;
-        delta = delta.slice(0, room);
-      }
-      received += delta.length;
-      parts.push(delta);
-      return runner.push(delta) !== undefined;
+    const redact = this.#redact;
+    const forErrors = (data: string): string => this.#forErrors(data);
+    const reader = new AnswerReader({
+      stoppers: attempt.stoppers,
+      maxAnswerChars: this.#maxAnswerChars,
+      maxEvents: this.#maxEvents,
+      stopGraceMs: this.#stopGraceMs,
+      sentAt,
+      onEvent: attempt.onEvent,
+      controller,
+      redact,
+      forErrors,
+    });
+    const onActivity = (): void => {
+      timer.arm('idle', options.timeout);
     };
     try {
-      const { statusCode, headers } = response;
-      if (statusCode < 200 || statusCode >= 300) {
-        const text = this.#redact(await readText(response.body, MAX_ERROR_BODY));
-        throw createHttpStatusError({ status: statusCode, url: this.#safeUrl, headers, body: text });
-      }
-      const contentType = String(headers['content-type'] ?? '').toLowerCase();
-      const streamed = contentType.includes('text/event-stream') || (contentType === '' && options.stream);
-      if (!streamed && !/[/+]json\b/.test(contentType)) {
-        const text = this.#redact(await readText(response.body, MAX_ERROR_BODY));
-        throw new InvalidResponseError(
-          `expected an event stream or JSON from ${this.#safeUrl}, got ${contentType === '' ? 'no content type' : `"${contentType}"`} (HTTP ${statusCode})${describeBody(text)}; is the URL the chat-completions endpoint (.../v1/chat/completions)?`,
-        );
-      }
-      if (streamed) {
-        let events = 0;
-        // Only events count as a sign of life: a server that sends nothing but keep-alive comments after
-        // its first token is stuck, and would otherwise hold the page forever (there is no page deadline
-        // by default). Before the first event the first-token limit runs, whatever arrives.
-        for await (const event of parseEventStream(response.body, undefined, this.#redact)) {
-          arm('idle', options.timeout);
-          if (done) continue; // nothing after [DONE] counts; read on so the connection can be reused
-          const data = this.#forErrors(event.data).trim();
-          if (event.event === 'error') throw toStreamError(parseErrorEvent(this.#redact(data)));
-          if (data === '[DONE]') {
-            done = true;
-            if (drain === 'grace') drain = 'natural';
-            // A server that keeps the response open after [DONE] only costs the socket, never the answer.
-            if (graceTimer === undefined)
-              graceTimer = setTimeout(() => controller.abort(new StoppedEarly()), AFTER_DONE_MS);
-            continue;
-          }
-          if (drain === 'off' && ++events > this.#maxEvents) {
-            state.capped = true;
-            controller.abort(new StoppedEarly());
-            break;
-          }
-          if (data === '') continue;
-          let chunk: unknown;
-          try {
-            chunk = JSON.parse(data);
-          } catch (error) {
-            // An event cut off by the end of the stream is a broken stream, judged below.
-            if (event.atEnd) continue;
-            throw new InvalidResponseError(`a stream event was not JSON: ${preview(this.#redact(data))}`, {
-              cause: error,
-            });
-          }
-          const delta = accumulator.add(chunk);
-          if (drain === 'off') {
-            const stop = delta !== '' && onContent(delta);
-            if (state.capped && !stop) {
-              // Past the hard cap with no stopper deciding: cut the server off now.
-              controller.abort(new StoppedEarly());
-              break;
-            }
-            if (!stop) continue;
-            drain = 'grace';
-            if (this.#stopGraceMs === 0) {
-              drain = 'runaway';
-              controller.abort(new StoppedEarly());
-              break;
-            }
-            graceTimer = setTimeout(() => controller.abort(new StoppedEarly()), this.#stopGraceMs);
-            // The chunk that completed the answer may itself carry the finish reason (and usage).
-            if (accumulator.rawFinishReason !== undefined) drain = 'natural';
-            continue;
-          }
-          if (drain !== 'grace') continue; // natural end: only waiting for usage and [DONE]
-          // A finish reason on the chunk means the model ended there, even if the chunk had content.
-          if (accumulator.rawFinishReason !== undefined) {
-            drain = 'natural';
-          } else if (delta !== '') {
-            // Running on: cut it now, so the server generates at most what is already in flight.
-            drain = 'runaway';
-            controller.abort(new StoppedEarly());
-            break;
-          }
-        }
-        // The end of the stream during the grace is a natural end too.
-        if (drain === 'grace') drain = 'natural';
-        if (
-          runner.decision === undefined &&
-          !state.capped &&
-          !done &&
-          accumulator.rawFinishReason === undefined
-        ) {
-          throw new IncompleteStreamError(runner.totalChars);
-        }
+      const kind = await checkResponse(response, { stream: options.stream, safeUrl: this.#safeUrl, redact });
+      if (kind === 'stream') {
+        await reader.readStream(response.body, onActivity);
       } else {
-        arm('idle', options.timeout);
-        const text = this.#forErrors(
-          await readText(response.body, MAX_JSON_BODY, () => arm('idle', options.timeout)),
-        );
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch (error) {
-          throw new InvalidResponseError(`the answer was not valid JSON${describeBody(this.#redact(text))}`, {
-            cause: error,
-          });
-        }
-        if (
-          typeof json !== 'object' ||
-          json === null ||
-          !('choices' in json) ||
-          !Array.isArray(json.choices)
-        ) {
-          accumulator.add(json); // throws its `error`, if it has one
-          throw new InvalidResponseError(`the answer had no choices${describeBody(this.#redact(text))}`);
-        }
-        // Stoppers still trim a whole answer (text after </doctag>, a repeated tail); one "delta".
-        state.whole = true;
-        const content = accumulator.add(json);
-        if (content !== '') onContent(content);
+        reader.takeWhole(await readJsonAnswer(response.body, { onActivity, redact, forErrors }));
       }
     } catch (error) {
       response.body.destroy();
-      // After [DONE] the answer is complete: only the server's slowness to end the response is cut.
-      const complete = done && timedOut === undefined;
-      // Once a stopper has decided, the answer is complete: the grace timer's abort, a cut, an error
-      // event or a timeout while reading on only ends the grace (a caller's abort still rejects).
-      if ((drain === 'off' && !complete) || attempt.signal.aborted)
-        throw fail(error, 'body', runner.totalChars);
-      if (drain === 'grace') drain = 'runaway';
+      // A caller's abort always rejects; otherwise the reader knows whether its answer is complete.
+      if (attempt.signal.aborted || !reader.survives(timer.timedOut !== undefined)) {
+        throw fail(error, 'body', reader.receivedChars);
+      }
     } finally {
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
-      onContent = () => false;
+      timer.clear();
+      reader.close();
     }
-
-    const text = parts.join('');
-    const { decision } = runner;
-    const { ttftMs } = state;
-    // A whole answer counts as one "delta", which is no token count: without server usage, say nothing.
-    const usage =
-      state.whole && !accumulator.hasUsage
-        ? { ...accumulator.usage(0), completionTokens: null }
-        : accumulator.usage(runner.deltas);
-    const model = accumulator.model;
-    const kept = decision === undefined ? text : text.slice(0, decision.end);
-    if (state.capped && decision === undefined) {
-      return { text: kept, finishReason: 'length', stopper: null, usage, ttftMs, model };
-    }
-    // A whole answer was not cut short when the stopper only dropped trailing whitespace.
-    const natural = decision === undefined || drain === 'natural' || (state.whole && kept === text.trimEnd());
-    if (!natural) {
-      attempt.onEvent?.({ type: 'stopped-early', stopper: decision.stopper });
-      return {
-        text: kept,
-        finishReason: 'stopper',
-        stopper: decision.stopper,
-        usage,
-        ttftMs,
-        model,
-      };
-    }
-    return {
-      text: kept,
-      finishReason: accumulator.finishReason(kept),
-      stopper: null,
-      usage,
-      ttftMs,
-      model,
-      ...(accumulator.refusal === '' ? {} : { refusal: accumulator.refusal }),
-    };
+    return reader.result();
   }
 }
 
@@ -490,40 +307,4 @@ function retryAfterOf(error: unknown): number | undefined {
     typeof error.retryAfterMs === 'number'
     ? error.retryAfterMs
     : undefined;
-}
-
-/** Read a body as UTF-8 text, up to `limit` bytes; the rest is not read and the body is destroyed. */
-async function readText(
-  body: Dispatcher.ResponseData['body'],
-  limit: number,
-  onBytes: () => void = () => undefined,
-): Promise<string> {
-  const decoder = new TextDecoder('utf-8');
-  let text = '';
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Uint8Array>) {
-    onBytes();
-    size += chunk.byteLength;
-    text += decoder.decode(chunk, { stream: true });
-    if (size >= limit) break;
-  }
-  return text + decoder.decode();
-}
-
-function parseErrorEvent(data: string): unknown {
-  try {
-    const parsed: unknown = JSON.parse(data);
-    return typeof parsed === 'object' && parsed !== null && 'error' in parsed ? parsed.error : parsed;
-  } catch {
-    return data.trim() === '' ? 'an error event without details' : data;
-  }
-}
-
-function describeBody(text: string): string {
-  const message = extractServerMessage(text);
-  return message === undefined ? '' : `: ${message}`;
-}
-
-function preview(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
