@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -34,6 +34,14 @@ describe('pagestream convert (the real CLI, as a child process)', () => {
   });
 
   const connect = () => ['--url', server.url, '--enable-remote-services', '--scale', '1'];
+
+  it('builds an executable bin, so `npx pagestream` runs it directly', async () => {
+    // tsc writes plain files, and npm links the root package's bin before `prepare` builds it.
+    const { mode } = await stat(path.join(PROJECT_ROOT, 'dist/cli/bin.js'));
+    assert.equal(mode & 0o111, 0o111);
+    const firstLine = (await readFile(path.join(PROJECT_ROOT, 'dist/cli/bin.js'), 'utf8')).split('\n', 1)[0];
+    assert.equal(firstLine, '#!/usr/bin/env node');
+  });
 
   it('converts the bundled sample with --simulate and writes only the document on stdout', async () => {
     const result = await runCli(['convert', SAMPLE, '--simulate']);
