@@ -213,8 +213,8 @@ function preview(value: unknown): string {
 
 /** The generation cap a request is sent with: `params` win over `maxTokens`, as in the request body. */
 export function generationCap(options: Pick<ResolvedConvertOptions, 'maxTokens' | 'params'>): number {
-  const { max_completion_tokens: completion, max_tokens: tokens } = options.params;
-  if (typeof completion === 'number') return completion;
-  if (typeof tokens === 'number') return tokens;
-  return options.maxTokens;
+  const sent = [options.params.max_completion_tokens, options.params.max_tokens].find(
+    (value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0,
+  );
+  return sent ?? options.maxTokens;
 }

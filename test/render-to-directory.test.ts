@@ -91,6 +91,18 @@ describe('renderToDirectory', () => {
     assert.ok(startsWith(await readFile(path.join(outDir, 'page-0003.png')), SIGNATURES.png));
     assert.equal(report.inputs[0]?.path, file);
     assert.equal(report.totals.pages, 4);
+    assert.ok(report.pages.every((page) => page.downscaled === null));
+  });
+
+  it('says in the report when maxSize scaled a page below the requested scale', async () => {
+    const report = await renderToDirectory(pdf, {
+      outDir: path.join(dir, 'capped'),
+      scale: 2,
+      maxSize: 400,
+      pages: [1],
+    });
+    const [page] = report.pages;
+    assert.deepEqual([page?.imageWidth, page?.imageHeight, page?.downscaled], [309, 400, 'max-size']);
   });
 
   it('rejects pages outside the document before writing anything', async () => {

@@ -4,6 +4,7 @@ import { convertStream } from '../pipeline/convert-stream.js';
 import type { PageResult } from '../pipeline/conversion-event.js';
 import { percentile } from '../internal/percentile.js';
 import { createRenderPool } from '../render/render-pool.js';
+import { round, roundOrNull } from '../internal/round.js';
 
 /** One measured run of the whole document at one concurrency level (CONTRACT.md `bench` report). */
 export interface BenchRun {
@@ -119,13 +120,4 @@ function summarizeRun(
     latencyP95Ms: roundOrNull(percentile(latencies, 95)),
     ttftP50Ms: roundOrNull(percentile(ttfts, 50)),
   };
-}
-
-function round(value: number, digits = 1): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-function roundOrNull(value: number | null): number | null {
-  return value === null ? null : round(value);
 }

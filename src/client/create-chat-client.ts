@@ -24,6 +24,7 @@ import { createRedactor } from './create-redactor.js';
 import { readJsonAnswer } from './read-json-answer.js';
 import { redactUrl } from './redact-url.js';
 import { toConnectionError } from './to-connection-error.js';
+import { generationCap } from '../options.js';
 
 /**
  * How long the stream is read on after a stopper fired, in milliseconds, by default. Long enough for a
@@ -116,12 +117,9 @@ export function createChatClient(
   });
 }
 
-/** The token cap the server is sent (params win, as in the request body), times the chars-per-token cap. */
+/** The token cap the server is sent, times the chars-per-token cap. */
 function defaultAnswerCap(options: ResolvedConvertOptions): number {
-  const sent = [options.params.max_completion_tokens, options.params.max_tokens].find(
-    (value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0,
-  );
-  return Math.min(MAX_ANSWER_CHARS, Math.ceil((sent ?? options.maxTokens) * CHARS_PER_TOKEN_CAP));
+  return Math.min(MAX_ANSWER_CHARS, Math.ceil(generationCap(options) * CHARS_PER_TOKEN_CAP));
 }
 
 interface Attempt {

@@ -1,4 +1,5 @@
 import type { DocumentResult, PageResult } from './conversion-event.js';
+import { round, roundOrNull } from '../internal/round.js';
 
 /** A failure as the report shows it: the stable code and the one-line message. */
 export interface ReportError {
@@ -122,13 +123,4 @@ function toReportPage(page: PageResult): ReportPage {
 
 function toReportError(error: { code: string; message: string } | null): ReportError | null {
   return error ? { code: error.code, message: error.message } : null;
-}
-
-function round(value: number, digits = 1): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-function roundOrNull(value: number | null): number | null {
-  return value === null ? null : round(value);
 }

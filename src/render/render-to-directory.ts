@@ -5,6 +5,7 @@ import { openDocument } from '../backends/open-document.js';
 import { InvalidOptionsError, PagestreamError, RenderError, type ErrorCode } from '../errors.js';
 import type { ImageFormat } from '../options.js';
 import type { RenderPool } from './render-pool.js';
+import { round } from '../internal/round.js';
 
 /** Options of {@link renderToDirectory}. */
 export interface RenderToDirectoryOptions {
@@ -44,6 +45,8 @@ export interface RenderedPageReport {
   readonly stopper: null;
   readonly imageWidth: number | null;
   readonly imageHeight: number | null;
+  /** Set when `maxSize` or the pixel budget scaled the image below the requested scale. */
+  readonly downscaled: 'max-size' | 'pixel-budget' | null;
   readonly renderMs: number | null;
   readonly ttftMs: null;
   /** Render, encode and write, in milliseconds. */
@@ -144,6 +147,7 @@ export async function renderToDirectory(
           status: 'success',
           imageWidth: image.width,
           imageHeight: image.height,
+          downscaled: image.downscaled ?? null,
           renderMs: round(image.renderMs),
           totalMs: round(performance.now() - pageStarted),
           file,
@@ -157,6 +161,7 @@ export async function renderToDirectory(
           status: 'failed',
           imageWidth: null,
           imageHeight: null,
+          downscaled: null,
           renderMs: null,
           totalMs: round(performance.now() - pageStarted),
           file: null,
@@ -207,9 +212,4 @@ export async function renderToDirectory(
       pagesPerSecond: wallMs > 0 ? round((succeeded * 1000) / wallMs, 2) : 0,
     },
   };
-}
-
-function round(value: number, digits = 1): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
