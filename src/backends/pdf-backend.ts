@@ -1,7 +1,9 @@
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DocumentError, RenderError } from '../errors.js';
+import { DrawingContext } from '../render/drawing-context.js';
 import { encodeCanvas } from '../render/encode-canvas.js';
+import { GlyphCache } from '../render/glyph-cache.js';
 import { planRender } from '../render/plan-render.js';
 import type { DocumentBackend, PageImage, PageInfo, RenderOptions } from './document-backend.js';
 import { loadPdfjs, pdfjsAssets } from './load-pdfjs.js';
@@ -39,6 +41,8 @@ export class PdfBackend implements DocumentBackend {
   #document: PDFDocumentProxy;
   #infos = new Map<number, PageInfo>();
   #spareCanvases: Canvas[] = [];
+  /** Glyph bitmaps shared by this document's pages: its fonts' outlines live as long as it does. */
+  #glyphs = new GlyphCache();
   #closed = false;
 
   private constructor(source: string, task: PDFDocumentLoadingTask, document: PDFDocumentProxy) {
@@ -119,13 +123,12 @@ export class PdfBackend implements DocumentBackend {
       const context = canvas.getContext('2d');
       context.fillStyle = '#ffffff';
       context.fillRect(0, 0, plan.width, plan.height);
+      // pdf.js draws through `canvas.getContext('2d')` when given a canvas, so a canvas-like object is
+      // how it gets the glyph-caching context; it reads nothing else of it but the size.
+      const drawing = new DrawingContext(context, this.#glyphs).asContext();
+      const surface = { width: canvas.width, height: canvas.height, getContext: () => drawing };
       // pdf.js is typed against the DOM canvas; @napi-rs/canvas is the implementation it uses in Node.
-      const task = pdfPage.render({
-        canvas: canvas as never,
-        canvasContext: context as never,
-        viewport,
-        background: '#ffffff',
-      });
+      const task = pdfPage.render({ canvas: surface as never, viewport, background: '#ffffff' });
       const onAbort = () => task.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
@@ -174,6 +177,7 @@ export class PdfBackend implements DocumentBackend {
     if (this.#closed) return;
     this.#closed = true;
     this.#spareCanvases = [];
+    this.#glyphs = new GlyphCache();
     await this.#task.destroy();
   }
 
