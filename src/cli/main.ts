@@ -48,7 +48,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await run(rest, io);
   } catch (error) {
-    const shown = isParseArgsError(error) ? new UsageError(`${command}: ${error.message}`) : error;
+    // parseArgs explains some mistakes over several lines; errors here are one line each.
+    const shown = isParseArgsError(error)
+      ? new UsageError(`${command}: ${error.message.replace(/\s*\n\s*/g, ' ')}`)
+      : error;
     printError(io, shown);
     return exitCodeFor(shown);
   }

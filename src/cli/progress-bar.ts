@@ -27,19 +27,34 @@ export class ProgressBar {
   update(event: ConversionEvent): void {
     switch (event.type) {
       case 'document-opened':
-        this.#total += event.pages.length;
+        this.addPages(event.pages.length);
         break;
       case 'request-sent':
-        this.#inFlight.add(`${event.input}#${event.page}`);
+        this.started(`${event.input}#${event.page}`);
         break;
       case 'page-done':
-        this.#inFlight.delete(`${event.result.input}#${event.result.page}`);
-        this.#done++;
-        if (event.result.status === 'failed') this.#failed++;
+        this.finished(`${event.result.input}#${event.result.page}`, event.result.status === 'failed');
         break;
-      default:
-        return;
     }
+  }
+
+  /** `count` more pages to do. */
+  addPages(count: number): void {
+    this.#total += count;
+    this.#draw(false);
+  }
+
+  /** A page (any unique key) is in flight. */
+  started(key: string): void {
+    this.#inFlight.add(key);
+    this.#draw(false);
+  }
+
+  /** A page is done, or failed. */
+  finished(key: string, failed: boolean): void {
+    this.#inFlight.delete(key);
+    this.#done++;
+    if (failed) this.#failed++;
     this.#draw(false);
   }
 
@@ -60,7 +75,9 @@ export class ProgressBar {
     const eta =
       rate > 0 && this.#total > this.#done ? `ETA ${formatSeconds((this.#total - this.#done) / rate)}` : '';
     const failed = this.#failed > 0 ? ` · ${this.#failed} failed` : '';
-    const line = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${this.#done}/${this.#total} pages · ${this.#inFlight.size} in flight · ${rate.toFixed(2)} pages/s${failed} ${eta}`;
+    // Rendering alone reports no requests, so it shows no "in flight".
+    const inFlight = this.#inFlight.size > 0 ? ` · ${this.#inFlight.size} in flight` : '';
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${this.#done}/${this.#total} pages${inFlight} · ${rate.toFixed(2)} pages/s${failed} ${eta}`;
     this.#stream.write(`\r\x1b[2K${line.trimEnd()}`);
   }
 }

@@ -1,9 +1,12 @@
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { openDocument } from '../backends/open-document.js';
 import { parsePageRanges } from '../internal/parse-page-ranges.js';
+import { createRenderPool } from '../render/render-pool.js';
 import { renderToDirectory } from '../render/render-to-directory.js';
 import { EXIT, writeReport } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
+import { ProgressBar } from './progress-bar.js';
 import { UsageError } from './usage-error.js';
 
 export const RENDER_HELP = `Usage: pagestream render <input> --out-dir <dir> [options]
@@ -18,6 +21,8 @@ Renders pages to image files (page-0001.png, ...) without any network.
   --pages <ranges>       1-based pages, e.g. 1-3,7,10- (default all)
   --password <pw>        password of an encrypted PDF
   --report <path>        write the run report as JSON (network fields null)
+  --workers <n>          render threads; 0 renders in this thread (default: one per core)
+  --quiet                no progress output (default: progress on a TTY)
 `;
 
 /** `pagestream render`: returns the exit code. */
@@ -34,6 +39,8 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
       pages: { type: 'string' },
       password: { type: 'string' },
       report: { type: 'string' },
+      workers: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -50,6 +57,11 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
   const maxSize =
     values['max-size'] === undefined ? undefined : positiveNumber('--max-size', values['max-size']);
   const quality = positiveNumber('--image-quality', values['image-quality']);
+  const workers = values.workers === undefined ? os.availableParallelism() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0)
+    throw new UsageError(
+      `--workers: expected a whole number, 0 or more; got ${JSON.stringify(values.workers)}`,
+    );
   const format = values['image-format'];
   if (format !== 'png' && format !== 'jpeg' && format !== 'webp') {
     throw new UsageError(`--image-format: expected png, jpeg or webp; got ${JSON.stringify(format)}`);
@@ -65,6 +77,11 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
       await document.close();
     }
   }
+  // Worker threads pay for themselves from the second page: each boots pdf.js once (~0.3 s) and
+  // then renders alongside the others, while this thread only writes files.
+  const pool = workers > 0 && pages?.length !== 1 ? createRenderPool({ workers }) : undefined;
+  const progress =
+    !values.quiet && io.stderr.isTTY === true ? new ProgressBar(io.stderr as NodeJS.WriteStream) : undefined;
   const report = await renderToDirectory(input, {
     outDir,
     scale,
@@ -74,6 +91,12 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
     pages,
     password: values.password,
     signal: io.signal,
+    renderPool: pool,
+    onStart: (selected) => progress?.addPages(selected.length),
+    onPage: (page) => progress?.finished(String(page.page), page.status === 'failed'),
+  }).finally(async () => {
+    progress?.stop();
+    await pool?.close();
   });
   if (values.report) await writeReport(values.report, report);
   for (const page of report.pages) {

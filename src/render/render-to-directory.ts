@@ -26,6 +26,8 @@ export interface RenderToDirectoryOptions {
   /** Render on these workers; without one, pages render in this thread. @default none */
   readonly renderPool?: RenderPool | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Called once the document is open, with the pages that will be rendered. */
+  readonly onStart?: ((pages: readonly number[]) => void) | undefined;
   /** Called as each page is written or fails, in the order pages finish. */
   readonly onPage?: ((page: RenderedPageReport) => void) | undefined;
 }
@@ -118,6 +120,7 @@ export async function renderToDirectory(
         );
     }
     await mkdir(options.outDir, { recursive: true });
+    options.onStart?.(pages);
     const renderOptions = {
       scale: options.scale ?? 2,
       maxSize: options.maxSize,
