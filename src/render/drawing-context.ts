@@ -129,6 +129,9 @@ function callNative(target: SKRSContext2D, name: string, args: unknown[]): unkno
  * once state it keeps (a property, a clip, a dash) is about to change. A glyph then costs one native
  * `drawImage` of a cached bitmap. Glyph fills with anything but a plain colour, full alpha,
  * source-over, no filter and no shadow are filled as paths, exactly as without the wrapper.
+ *
+ * Transform methods apply non-finite values, as @napi-rs/canvas does (the standard says to ignore
+ * them), so that a damaged PDF draws the same with and without the wrapper.
  */
 export class DrawingContext {
   readonly #target: SKRSContext2D;
@@ -245,14 +248,12 @@ export class DrawingContext {
 
   translate(x: number, y: number): void {
     this.#step = this.#step === GlyphStep.Saved ? GlyphStep.Translated : GlyphStep.None;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
     this.#e += this.#a * x + this.#c * y;
     this.#f += this.#b * x + this.#d * y;
   }
 
   scale(x: number, y: number): void {
     this.#step = this.#step === GlyphStep.Translated && y === -x ? GlyphStep.Scaled : GlyphStep.None;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
     this.#a *= x;
     this.#b *= x;
     this.#c *= y;
@@ -261,7 +262,6 @@ export class DrawingContext {
 
   rotate(angle: number): void {
     this.#step = GlyphStep.None;
-    if (!Number.isFinite(angle)) return;
     const cos = Math.cos(angle);
     const sin = Math.sin(angle);
     this.#multiply(cos, sin, -sin, cos, 0, 0);
@@ -269,15 +269,13 @@ export class DrawingContext {
 
   transform(a: number, b: number, c: number, d: number, e: number, f: number): void {
     this.#step = GlyphStep.None;
-    if (![a, b, c, d, e, f].every(Number.isFinite)) return;
     this.#multiply(a, b, c, d, e, f);
   }
 
   setTransform(...args: [MatrixInit?] | [number, number, number, number, number, number]): void {
     this.#step = GlyphStep.None;
     if (typeof args[0] === 'number') {
-      const values = args as [number, number, number, number, number, number];
-      if (values.every(Number.isFinite)) this.#setTransform(...values);
+      this.#setTransform(...(args as [number, number, number, number, number, number]));
       return;
     }
     // A DOMMatrix2DInit, or nothing (the identity), as the standard reads it.
