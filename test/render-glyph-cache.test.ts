@@ -82,8 +82,8 @@ describe('GlyphCache through DrawingContext on real PDFs', () => {
     const cached = await renderPdf(text, [1, 2], cache);
     for (const [i, canvas] of cached.entries()) {
       const difference = meanDifference(canvas, direct[i]!);
-      // 1/32 px placement error on a mostly white page: measured 0.02-0.03.
-      assert.ok(difference < 0.1, `page ${i + 1}: mean |Δ| ${difference.toFixed(3)}`);
+      // Glyphs move by up to 1/8 px along and 1/2 px across their line: measured 0.05 and 0.01.
+      assert.ok(difference < 0.2, `page ${i + 1}: mean |Δ| ${difference.toFixed(3)}`);
     }
     const { hits, misses, bytes, clears } = cache.stats;
     assert.ok(misses > 20, `misses ${misses}`);
@@ -125,9 +125,10 @@ describe('GlyphCache through DrawingContext on real PDFs', () => {
       const [direct] = await renderPdf(bytes, [page]);
       const [cached] = await renderPdf(bytes, [page], new GlyphCache());
       const difference = meanDifference(cached!, direct!);
-      // Glyphs land up to 1/16 px from a direct fill's place: on pdkids measured 0.49 on average over
-      // its 55 pages, 0.67 at worst (grey levels); poppler's own renders differ by 2-11.
-      assert.ok(difference < 0.75, `mean |Δ| ${difference.toFixed(3)}`);
+      // Glyphs move by up to 1/8 px along and 1/2 px across their line, as in poppler's renders: on
+      // pdkids measured 2.3 on average over its 55 pages, 3.2 at worst (grey levels), while against
+      // poppler's renders no fixture moved by more than 0.6.
+      assert.ok(difference < 4, `mean |Δ| ${difference.toFixed(3)}`);
       t.diagnostic(`mean |Δ| ${difference.toFixed(3)}`);
     });
 });
@@ -202,7 +203,7 @@ describe('DrawingContext', () => {
       const { hits, misses } = cache.stats;
       assert.equal(hits + misses, cached ? 6 : 0);
       const difference = meanDifference(wrapped, direct);
-      if (cached) assert.ok(difference < 0.5, `mean |Δ| ${difference.toFixed(3)}`);
+      if (cached) assert.ok(difference < 1.5, `mean |Δ| ${difference.toFixed(3)}`);
       else assert.deepEqual(wrapped.data(), direct.data());
       // Transform and state are where the real context's are after it all.
       assert.deepEqual(

@@ -5,7 +5,7 @@ export interface GlyphCacheOptions {
   /**
    * Bytes of glyph bitmaps kept (4 per pixel). When a new bitmap would pass it, the whole cache is
    * dropped and refilled from the glyphs drawn next: simpler and cheaper per glyph than an LRU, and
-   * documents need far less (pdkids.pdf, 55 pages of mixed fonts: 3.7 MB).
+   * documents need far less (pdkids.pdf, 55 pages of mixed fonts: 1.6 MB).
    * @default 16_000_000
    */
   readonly maxBytes?: number;
@@ -36,15 +36,16 @@ interface GlyphBitmap {
 type Variant = GlyphBitmap | 'empty' | 'declined';
 
 /**
- * Sub-pixel positions per device pixel, on each axis: a glyph lands at most 1/16 px from where a
- * direct fill would put it. Measured on pdkids.pdf (55 pages) against direct fills, mean |Δ| per page
- * in grey levels and glyphs rasterized: 4x4 phases (poppler's choice for x) 1.0 and 2,105; 8x8 0.49
- * and 3,514; 16x16 0.27 and 5,114. A miss costs about 45 µs (a canvas, a fill, its first snapshot), a
- * hit about 3.5 µs, so finer phases cost a cold pass more than they buy: against poppler's renders,
- * no fixture's mean |Δ| moved by more than 0.13 at any of these.
+ * Sub-pixel positions per device pixel along the glyph's baseline, as poppler does: a glyph lands at
+ * most 1/8 px from a direct fill's place along the line, and on the nearest whole pixel across it (a
+ * line's glyphs share their baseline, so they move together). Each position costs a miss, about 50
+ * µs (a canvas, a fill, its first snapshot) against 3.5 µs for a hit, so finer positions cost more
+ * than they buy. Measured on pdkids.pdf, one cold pass (misses, CPU ms/page render+flush): 4 along
+ * and 1 across 1,000 and 28.8; 8x8 3,514 and 33.6-39.5; no cache 38.6-41.7. tracemonkey.pdf page 1 in
+ * a fresh document: 61-66 ms, 8x8 150-200 ms, no cache 60-65 ms. Against poppler's renders no
+ * fixture's mean |Δ| moved by more than 0.6 grey levels (the largest move was a gain).
  */
-const PHASES_X = 8;
-const PHASES_Y = 8;
+const FINE_PHASES = 4;
 /** Glyphs larger than this on the device (pixels, either side) are filled as paths: headings at most. */
 const MAX_SIDE = 256;
 
@@ -106,14 +107,19 @@ export class GlyphCache {
     e: number,
     f: number,
   ): boolean {
-    const scaledX = Math.round(e * PHASES_X);
-    const scaledY = Math.round(f * PHASES_Y);
+    // The baseline runs along x unless the glyph is turned by more than 45 degrees.
+    const along = Math.abs(a) >= Math.abs(b);
+    const phasesX = along ? FINE_PHASES : 1;
+    const phasesY = along ? 1 : FINE_PHASES;
+    const scaledX = Math.round(e * phasesX);
+    const scaledY = Math.round(f * phasesY);
     if (!Number.isFinite(scaledX) || !Number.isFinite(scaledY)) return this.#decline();
-    const originX = Math.floor(scaledX / PHASES_X);
-    const originY = Math.floor(scaledY / PHASES_Y);
-    const phaseX = scaledX - originX * PHASES_X;
-    const phaseY = scaledY - originY * PHASES_Y;
-    const phase = phaseX * PHASES_Y + phaseY;
+    const originX = Math.floor(scaledX / phasesX);
+    const originY = Math.floor(scaledY / phasesY);
+    const phaseX = scaledX - originX * phasesX;
+    const phaseY = scaledY - originY * phasesY;
+    // The matrix is part of the key, so `along` is the same for every variant of a key.
+    const phase = phaseX + phaseY;
 
     let byMatrix = this.#variants.get(path);
     if (byMatrix === undefined) {
@@ -129,7 +135,7 @@ export class GlyphCache {
     let variant = variants[phase];
     if (variant === undefined) {
       this.#misses++;
-      variant = this.#rasterize(path, colour, a, b, c, d, phaseX / PHASES_X, phaseY / PHASES_Y);
+      variant = this.#rasterize(path, colour, a, b, c, d, phaseX / phasesX, phaseY / phasesY);
       // Dropping a full cache leaves `variants` detached: this bitmap still draws, once.
       variants[phase] = variant;
     } else if (variant !== 'declined') {
