@@ -9,23 +9,42 @@ let pdfjs: Promise<Pdfjs> | undefined;
 /**
  * Import pdf.js once, on first use, so opening images never loads it.
  *
- * The legacy bundles carry core-js, which on Node 20 (no `JSON.rawJSON`) installs its own
- * `JSON.stringify` and `JSON.parse` over the globals: every JSON call in the process then runs in
- * JavaScript, about 60 times slower on a page's request body (a base64 image). pdf.js does not need
- * them, so the natives are put back once both bundles are loaded. The worker bundle is loaded here too,
- * and handed to pdf.js through `globalThis.pdfjsWorker` (its documented hook for running the worker in
- * this thread), because pdf.js would otherwise import it on the first `getDocument` and patch again.
+ * The legacy bundles carry core-js, which on Node 20 replaces built-ins it judges non-conforming for
+ * the whole process, not only for pdf.js (see {@link REPLACED_NATIVES}). pdf.js does not need the
+ * replacements, so the natives are put back once both bundles are loaded. What core-js only adds
+ * (`Map.prototype.getOrInsertComputed`, `Promise.withResolvers`, ...) stays: pdf.js uses those. The
+ * worker bundle is loaded here too, and handed to pdf.js through `globalThis.pdfjsWorker` (its
+ * documented hook for running the worker in this thread), because pdf.js would otherwise import it on
+ * the first `getDocument` and patch again.
  */
 export function loadPdfjs(): Promise<Pdfjs> {
-  pdfjs ??= importKeepingNativeJson();
+  pdfjs ??= importKeepingNatives();
   return pdfjs;
 }
+
+/**
+ * Built-ins that core-js replaces on Node 20, and what that cost:
+ * - `JSON.parse`/`JSON.stringify` (no `JSON.rawJSON` on Node 20): every JSON call in the process ran
+ *   in JavaScript, about 60 times slower on a page's request body (a base64 image);
+ * - `Array.prototype.push` (V8's `push` fails core-js's test for arrays with a read-only length):
+ *   every `push` ran through a JavaScript wrapper, and pdf.js building a page's operator list took
+ *   5.5-6.9 ms instead of 3.9-4.1 ms (pdkids.pdf);
+ * - `Function.prototype.toString`, made to show core-js's own functions as native code.
+ */
+const REPLACED_NATIVES: readonly (readonly [object, string])[] = [
+  [JSON, 'parse'],
+  [JSON, 'stringify'],
+  [Array.prototype, 'push'],
+  [Function.prototype, 'toString'],
+];
 
 /** pdfjs-dist ships no types for its worker bundle; only its `WorkerMessageHandler` export is used. */
 const WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 
-async function importKeepingNativeJson(): Promise<Pdfjs> {
-  const { parse, stringify } = JSON;
+async function importKeepingNatives(): Promise<Pdfjs> {
+  const natives = REPLACED_NATIVES.map(
+    ([owner, key]) => [owner, key, Object.getOwnPropertyDescriptor(owner, key)] as const,
+  );
   try {
     const [module, worker] = await Promise.all([
       import('pdfjs-dist/legacy/build/pdf.mjs'),
@@ -34,8 +53,8 @@ async function importKeepingNativeJson(): Promise<Pdfjs> {
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= worker;
     return module;
   } finally {
-    JSON.parse = parse;
-    JSON.stringify = stringify;
+    for (const [owner, key, descriptor] of natives)
+      if (descriptor) Object.defineProperty(owner, key, descriptor);
   }
 }
 
