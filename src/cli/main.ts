@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { runBenchCommand } from './bench-command.js';
 import { EXIT, printError } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
-import { runConvertCommand } from './convert-command.js';
-import { runRenderCommand } from './render-command.js';
-import { runSimulateCli } from './simulate-command.js';
 import { InvalidOptionsError, PagestreamError } from '../errors.js';
 import { UsageError } from './usage-error.js';
 
@@ -19,11 +15,17 @@ Commands
 Run "pagestream <command> --help" for a command's options.
 `;
 
-const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
-  convert: runConvertCommand,
-  render: runRenderCommand,
-  bench: runBenchCommand,
-  simulate: runSimulateCli,
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/**
+ * Each command is imported when it runs: together they load Skia, pdf.js, undici, RxJS and zod, which
+ * took `pagestream --version` about a second, and `render` needs neither the network client nor RxJS.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  convert: async () => (await import('./convert-command.js')).runConvertCommand,
+  render: async () => (await import('./render-command.js')).runRenderCommand,
+  bench: async () => (await import('./bench-command.js')).runBenchCommand,
+  simulate: async () => (await import('./simulate-command.js')).runSimulateCli,
 };
 
 /** Run the CLI with `argv` (without node and the script) and return the exit code. */
@@ -37,8 +39,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(`${readVersion()}\n`);
     return EXIT.ok;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = COMMANDS[command];
+  if (!load) {
     printError(
       io,
       new InvalidOptionsError(`unknown command ${JSON.stringify(command)}; run "pagestream --help"`),
@@ -46,7 +48,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT.usage;
   }
   try {
-    return await run(rest, io);
+    return await (
+      await load()
+    )(rest, io);
   } catch (error) {
     // parseArgs explains some mistakes over several lines; errors here are one line each.
     const shown = isParseArgsError(error)
