@@ -93,6 +93,14 @@ describe('pagestream render (the built CLI)', () => {
     }
   });
 
+  it('refuses pages the document does not have with exit 2, writing nothing', async () => {
+    const out = path.join(dir, 'bad-pages');
+    const result = await runCli(['render', pdf, '--out-dir', out, '--pages', '2-4']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: INVALID_OPTIONS: invalid pages "2-4": .*the document has 3 pages/);
+    await assert.rejects(readdir(out), { code: 'ENOENT' });
+  });
+
   it('exits 3 for a file that is not a readable document', async () => {
     const broken = path.join(dir, 'broken.pdf');
     await writeFile(broken, '%PDF-1.7\nthis is not a PDF body\n');

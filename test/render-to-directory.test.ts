@@ -50,7 +50,7 @@ describe('renderToDirectory', () => {
       outDir,
       scale: 1,
       imageFormat: 'jpeg',
-      pages: [2, 4],
+      pages: '2,4',
       onPage: (page) => seen.push(page),
     });
     assert.deepEqual((await readdir(outDir)).sort(), ['page-0002.jpg', 'page-0004.jpg']);
@@ -108,6 +108,7 @@ describe('renderToDirectory', () => {
   it('rejects pages outside the document before writing anything', async () => {
     const outDir = path.join(dir, 'none');
     await assert.rejects(renderToDirectory(pdf, { outDir, pages: [5] }), InvalidOptionsError);
+    await assert.rejects(renderToDirectory(pdf, { outDir, pages: '3-5' }), /beyond the last page/);
     await assert.rejects(readdir(outDir), { code: 'ENOENT' });
   });
 });

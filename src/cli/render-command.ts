@@ -1,7 +1,5 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { openDocument } from '../backends/open-document.js';
-import { parsePageRanges } from '../internal/parse-page-ranges.js';
 import { createRenderPool } from '../render/render-pool.js';
 import { renderToDirectory } from '../render/render-to-directory.js';
 import { EXIT, writeReport } from './cli-io.js';
@@ -68,17 +66,7 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
     throw new UsageError(`--image-format: expected png, jpeg or webp; got ${JSON.stringify(format)}`);
   }
 
-  let pages: number[] | undefined;
-  if (values.pages !== undefined) {
-    // Page ranges need the page count: open once to check them before any image is written.
-    const document = await openDocument(input, { password: values.password, signal: io.signal });
-    try {
-      pages = parsePageRanges(values.pages, document.pageCount);
-    } finally {
-      await document.close();
-    }
-  }
-  const pool = workers > 0 && pages?.length !== 1 ? createRenderPool({ workers }) : undefined;
+  const pool = workers > 0 ? createRenderPool({ workers }) : undefined;
   const progress =
     !values.quiet && io.stderr.isTTY === true ? new ProgressBar(io.stderr as NodeJS.WriteStream) : undefined;
   const report = await renderToDirectory(input, {
@@ -87,7 +75,8 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
     maxSize,
     imageFormat: format,
     quality,
-    pages,
+    // Checked against the page count once the document is open, before any image is written.
+    pages: values.pages,
     password: values.password,
     signal: io.signal,
     renderPool: pool,

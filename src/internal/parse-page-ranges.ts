@@ -30,3 +30,13 @@ export function parsePageRanges(spec: string, pageCount: number): number[] {
   }
   return [...pages].sort((a, b) => a - b);
 }
+
+/**
+ * The pages a selection names: all of them without one, else a ranges spec (`'1-3,7,10-'`) or a list
+ * of pages, checked against the page count as {@link parsePageRanges} does.
+ * @throws InvalidOptionsError for a page or range the document does not have.
+ */
+export function selectPages(pages: string | readonly number[] | undefined, pageCount: number): number[] {
+  if (pages === undefined) return Array.from({ length: pageCount }, (_, index) => index + 1);
+  return parsePageRanges(typeof pages === 'string' ? pages : pages.join(','), pageCount);
+}

@@ -2,7 +2,7 @@ import type { Unsubscribable } from 'rxjs';
 import type { DocumentBackend, DocumentSource } from '../backends/document-backend.js';
 import { openDocument } from '../backends/open-document.js';
 import { toPagestreamError } from '../errors.js';
-import { parsePageRanges } from '../internal/parse-page-ranges.js';
+import { selectPages } from '../internal/parse-page-ranges.js';
 import type { DocumentResult } from './conversion-event.js';
 import type { RunContext } from './run-context.js';
 import { DocumentTracker } from './document-tracker.js';
@@ -77,11 +77,4 @@ export class OpenedDocument implements Unsubscribable {
     this.#controller.abort();
     void this.#document?.close();
   }
-}
-
-function selectPages(pages: string | number[] | undefined, pageCount: number): number[] {
-  if (pages === undefined) return Array.from({ length: pageCount }, (_, index) => index + 1);
-  return typeof pages === 'string'
-    ? parsePageRanges(pages, pageCount)
-    : parsePageRanges(pages.join(','), pageCount);
 }

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocumentSource } from '../backends/document-backend.js';
 import { openDocument } from '../backends/open-document.js';
-import { InvalidOptionsError, PagestreamError, RenderError, type ErrorCode } from '../errors.js';
+import { PagestreamError, RenderError, type ErrorCode } from '../errors.js';
+import { selectPages } from '../internal/parse-page-ranges.js';
 import type { ImageFormat } from '../options.js';
 import type { RenderPool } from './render-pool.js';
 import { round } from '../internal/round.js';
@@ -19,8 +20,8 @@ export interface RenderToDirectoryOptions {
   readonly imageFormat?: ImageFormat | undefined;
   /** JPEG/WebP quality, 1-100. @default 90 */
   readonly quality?: number | undefined;
-  /** 1-based pages to render (see `parsePageRanges`). @default all */
-  readonly pages?: readonly number[] | undefined;
+  /** 1-based pages to render, e.g. `'1-3,7,10-'` or `[1, 2, 3]`. @default all */
+  readonly pages?: string | readonly number[] | undefined;
   /** Password of an encrypted PDF. */
   readonly password?: string | undefined;
   /** Render on these workers; without one, pages render in this thread. @default none */
@@ -112,13 +113,7 @@ export async function renderToDirectory(
   });
   const results: RenderedPageReport[] = [];
   try {
-    const pages = options.pages ?? Array.from({ length: document.pageCount }, (_, i) => i + 1);
-    for (const page of pages) {
-      if (!Number.isInteger(page) || page < 1 || page > document.pageCount)
-        throw new InvalidOptionsError(
-          `pages: page ${page} is not in the document (it has ${document.pageCount} pages)`,
-        );
-    }
+    const pages = selectPages(options.pages, document.pageCount);
     await mkdir(options.outDir, { recursive: true });
     options.onStart?.(pages);
     const renderOptions = {
