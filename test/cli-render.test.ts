@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { makePdf } from '../src/simulate/pdf-writer.js';
 import { SIGNATURES, startsWith } from './helpers/pdf-images.js';
-import { runCli } from './helpers/run-cli.js';
+import { PROJECT_ROOT, runCli } from './helpers/run-cli.js';
 
 describe('pagestream render (the built CLI)', () => {
   let dir: string;
@@ -108,4 +110,19 @@ describe('pagestream render (the built CLI)', () => {
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, /^error: INVALID_DOCUMENT: /);
   });
+});
+
+// bin.ts turns off @napi-rs/canvas's system font scan (0.3 s, 190 MB) before any command loads; that
+// only works while loading the CLI's entry loads no Skia, so a static import of it there would undo it.
+it('loading the CLI entry point loads no Skia until a command needs it', async () => {
+  const script = `
+    const skia = () => process.report.getReport().sharedObjects.filter((file) => file.includes('skia')).length;
+    await import('./dist/cli/main.js');
+    const before = skia();
+    await import('@napi-rs/canvas');
+    console.log(JSON.stringify([before, skia()]));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: PROJECT_ROOT,
+  });
+  assert.deepEqual(JSON.parse(stdout), [0, 1]);
 });
