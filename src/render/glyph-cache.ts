@@ -3,10 +3,11 @@ import { createCanvas, type Canvas, type Path2D, type SKRSContext2D } from '@nap
 /** Options of {@link GlyphCache}. */
 export interface GlyphCacheOptions {
   /**
-   * Bytes of glyph bitmaps kept (4 per pixel). When a new bitmap would pass it, the whole cache is
-   * dropped and refilled from the glyphs drawn next: simpler and cheaper per glyph than an LRU, and
-   * documents need far less (pdkids.pdf, 55 pages of mixed fonts: 1.6 MB).
-   * @default 16_000_000
+   * Memory the cached bitmaps may hold, counted as 4 bytes per pixel plus {@link BITMAP_OVERHEAD} per
+   * bitmap. When a new bitmap would pass it, the whole cache is dropped and refilled from the glyphs
+   * drawn next: simpler and cheaper per glyph than an LRU, and documents need less (pdkids.pdf, 55
+   * pages of mixed fonts: 1,000 bitmaps, about 22 MB).
+   * @default 32_000_000
    */
   readonly maxBytes?: number;
 }
@@ -19,7 +20,7 @@ export interface GlyphCacheStats {
   readonly misses: number;
   /** Glyph fills the cache declined (too large on the device): the caller filled the path itself. */
   readonly declined: number;
-  /** Bytes of bitmaps currently held. */
+  /** Memory counted for the bitmaps held, as `maxBytes` counts it. */
   readonly bytes: number;
   /** Times the cache was dropped because it was full. */
   readonly clears: number;
@@ -46,6 +47,12 @@ type Variant = GlyphBitmap | 'empty' | 'declined';
  * fixture's mean |Δ| moved by more than 0.6 grey levels (the largest move was a gain).
  */
 const FINE_PHASES = 4;
+/**
+ * What a bitmap costs beyond its pixels: each is a small @napi-rs/canvas canvas with its own Skia
+ * surface and 2D context. Measured: 2,000 glyph-sized canvases (14x18) add 41 MB resident, about 20
+ * KB each against 1 KB of pixels, so counting pixels alone let the cache hold 20 times its cap.
+ */
+const BITMAP_OVERHEAD = 20_000;
 /** Glyphs larger than this on the device (pixels, either side) are filled as paths: headings at most. */
 const MAX_SIDE = 256;
 
@@ -78,7 +85,7 @@ export class GlyphCache {
   #lastKey = '';
 
   constructor(options: GlyphCacheOptions = {}) {
-    this.#maxBytes = options.maxBytes ?? 16_000_000;
+    this.#maxBytes = options.maxBytes ?? 32_000_000;
   }
 
   get stats(): GlyphCacheStats {
@@ -190,7 +197,7 @@ export class GlyphCache {
     const width = Math.ceil(Math.max(...xs) + phaseX) + 1 - left;
     const height = Math.ceil(Math.max(...ys) + phaseY) + 1 - top;
     if (!(width <= MAX_SIDE && height <= MAX_SIDE)) return 'declined';
-    const bytes = width * height * 4;
+    const bytes = width * height * 4 + BITMAP_OVERHEAD;
     if (this.#bytes + bytes > this.#maxBytes) {
       this.#variants = new WeakMap();
       this.#bytes = 0;
