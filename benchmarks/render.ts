@@ -1,15 +1,17 @@
 /**
- * Render throughput: pagestream's renderer (worker pool and in-process) against poppler's
- * `pdftoppm -r 144` (the same 144 dpi as scale 2) writing PNG and JPEG, on the largest shared PDF and
- * pdkids.pdf (55 pages). Writes its section of benchmarks/RESULTS.md. Run:
+ * Render throughput: pagestream's renderer (worker pool and in-process, and the built `pagestream
+ * render` CLI as a process) against poppler's `pdftoppm -r 144` (the same 144 dpi as scale 2) writing
+ * PNG and JPEG, on the largest shared PDF and pdkids.pdf (55 pages). Writes its section of
+ * benchmarks/RESULTS.md. Run (after `npm run build`, for the CLI row):
  *   node --import tsx benchmarks/render.ts
  * Needs ../shared/fixtures and `pdftoppm` (Debian/Ubuntu: `apt-get install -y poppler-utils`).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ImageFormat } from '../src/options.js';
 import { createRenderPool, type RenderPool } from '../src/render/render-pool.js';
@@ -76,6 +78,21 @@ async function renderOurs(input: string, format: ImageFormat, renderPool: Render
   }
 }
 
+const CLI = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
+const hasCli = existsSync(CLI);
+if (!hasCli) console.warn('dist/cli/bin.js not found: run `npm run build` to include the CLI row.');
+
+/** `pagestream render` as a user runs it: a new process, with its defaults (see `--workers`). */
+async function renderCli(input: string, format: ImageFormat) {
+  const outDir = await mkdtemp(path.join(os.tmpdir(), 'bench-cli-'));
+  try {
+    await run(process.execPath, [CLI, 'render', input, '--out-dir', outDir, '--image-format', format]);
+    return (await readdir(outDir)).length;
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
 async function renderPoppler(input: string, format: ImageFormat) {
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'bench-poppler-'));
   try {
@@ -107,6 +124,12 @@ for (const document of documents) {
       [`pagestream, pool of ${pool.size} workers`, 'ours', () => renderOurs(input, format, pool)],
       ['pagestream, in-process', 'ours', () => renderOurs(input, format, undefined)],
     ];
+    if (hasCli)
+      contenders.push([
+        'pagestream render CLI (new process, default workers)',
+        'child',
+        () => renderCli(input, format),
+      ]);
     if (hasPdftoppm)
       contenders.push([
         `pdftoppm -r 144 -${format} (1 process)`,
@@ -194,15 +217,20 @@ pool, the workers) or, for pdftoppm, of its process: it moves much less than wal
 cores are shared. Load average (1, 5, 15 min) before: ${load(loadBefore)}; after: ${load(loadAfter)}, on
 ${os.availableParallelism()} cores: above ${os.availableParallelism()}, other work competed for the cores and wall times are pessimistic.
 
-Where a page's time goes (pdkids.pdf, CPU profile of one thread): pdf.js parsing and operator lists
-(including JPEG image decoding in JavaScript) about a quarter; pdf.js drawing, mostly \`paintChar\`
-filling each glyph as a Path2D (Node has no FontFace, so \`disableFontFace\`), and Skia rasterizing
-those paths when the pixels are first read, about half; encoding the rest (Skia JPEG ~30 ms for
-1224x1584; the PNG filter ~5 ms plus deflate ~10 ms). poppler blits cached glyph bitmaps and needs about
-a quarter of our CPU per page, which is why pdftoppm -jpeg on one core still outruns two of ours.
-The pool spends more CPU per page than in-process rendering: each worker parses its own copy of the
-document (fonts, images) and warms up its own JIT. It is there to keep the calling thread free for
-streaming; on 2 cores shared with other work that does not buy wall time.
+Where a page's time goes (pdkids.pdf, warm, one thread, CPU ms per page, timers around
+the pdf.js and Skia calls): pdf.js parsing and operator list **4.7** (6.1 before \`load-pdfjs.ts\` put
+back the native \`Array.prototype.push\` that pdf.js's bundled core-js replaces for the whole process);
+pdf.js drawing **10.4** and Skia rasterizing when the pixels are first read **5.6**, with the glyph cache
+(13.8 and 12.7 without it, when every glyph was a \`Path2D\` fill rasterized anew); then encoding: Skia's
+JPEG takes **28-41** for 1224x1584 whatever the quality, more than poppler's whole page (17-19), and our
+PNG about 15 (filter 5, deflate 10). So JPEG is where we lose: we tried our own JavaScript encoder
+(baseline, 4:2:0, a fast path for blank 16x16 blocks) and it took 22-24 ms on pdkids pages against
+Skia's 29-30 in the same run, but 53 against 35 on the scanned pages of issue7229.pdf, so it was not
+kept. Rendering in one thread already keeps about 1.5 cores busy (Skia encodes on libuv's threads),
+which is why 2 workers gain little on 2 cores, and why \`pagestream render\` defaults to one thread on
+2 cores. The CLI row is a new process each run: starting Node and loading pdf.js and Skia take about
+0.45 s (a one-page render), against 0.03 s for pdftoppm. On scans (issue7229.pdf), pdf.js decodes the
+page's 1654x2338 JPEG in JavaScript, where poppler uses libjpeg.
 
 ${table}`,
 );
