@@ -41,16 +41,31 @@ const REPLACED_NATIVES: readonly (readonly [object, string])[] = [
 /** pdfjs-dist ships no types for its worker bundle; only its `WorkerMessageHandler` export is used. */
 const WORKER_MODULE = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 
+/** The worker bundle's entry: sets up pdf.js's worker side on a message port. */
+export interface PdfjsWorkerHandler {
+  initializeFromPort(port: unknown): void;
+}
+
+let workerHandler: PdfjsWorkerHandler | undefined;
+
+/** pdf.js's worker side, loaded with pdf.js itself (see {@link loadPdfjs}). */
+export async function loadPdfjsWorker(): Promise<PdfjsWorkerHandler> {
+  await loadPdfjs();
+  if (!workerHandler) throw new Error('the pdf.js worker bundle has no WorkerMessageHandler');
+  return workerHandler;
+}
+
 async function importKeepingNatives(): Promise<Pdfjs> {
   const natives = REPLACED_NATIVES.map(
     ([owner, key]) => [owner, key, Object.getOwnPropertyDescriptor(owner, key)] as const,
   );
   try {
-    const [module, worker] = await Promise.all([
+    const [module, workerModule] = await Promise.all([
       import('pdfjs-dist/legacy/build/pdf.mjs'),
-      import(WORKER_MODULE) as Promise<{ WorkerMessageHandler: unknown }>,
+      import(WORKER_MODULE) as Promise<{ WorkerMessageHandler: PdfjsWorkerHandler }>,
     ]);
-    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= worker;
+    workerHandler = workerModule.WorkerMessageHandler;
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= workerModule;
     return module;
   } finally {
     for (const [owner, key, descriptor] of natives)

@@ -1,12 +1,19 @@
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
-import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type {
+  PDFDocumentLoadingTask,
+  PDFDocumentProxy,
+  PDFPageProxy,
+  PDFWorker,
+} from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DocumentError, RenderError } from '../errors.js';
 import { DrawingContext } from '../render/drawing-context.js';
 import { encodeCanvas } from '../render/encode-canvas.js';
 import { GlyphCache } from '../render/glyph-cache.js';
 import { planRender } from '../render/plan-render.js';
 import type { DocumentBackend, PageImage, PageInfo, RenderOptions } from './document-backend.js';
+import { startInThreadWorker } from './in-thread-worker.js';
 import { loadPdfjs, pdfjsAssets } from './load-pdfjs.js';
+import { hasNativeImageDecoder } from './native-image-decoder.js';
 import { toPageImage } from '../render/to-page-image.js';
 
 /** Options of {@link PdfBackend.open}. */
@@ -39,16 +46,24 @@ export class PdfBackend implements DocumentBackend {
   readonly pageCount: number;
   #task: PDFDocumentLoadingTask;
   #document: PDFDocumentProxy;
+  /** Our own in-thread pdf.js worker, when JPEG images decode natively; pdf.js's otherwise. */
+  #worker: PDFWorker | undefined;
   #infos = new Map<number, PageInfo>();
   #spareCanvases: Canvas[] = [];
   /** Glyph bitmaps shared by this document's pages: its fonts' outlines live as long as it does. */
   #glyphs = new GlyphCache();
   #closed = false;
 
-  private constructor(source: string, task: PDFDocumentLoadingTask, document: PDFDocumentProxy) {
+  private constructor(
+    source: string,
+    task: PDFDocumentLoadingTask,
+    document: PDFDocumentProxy,
+    worker: PDFWorker | undefined,
+  ) {
     this.source = source;
     this.#task = task;
     this.#document = document;
+    this.#worker = worker;
     this.pageCount = document.numPages;
   }
 
@@ -60,7 +75,13 @@ export class PdfBackend implements DocumentBackend {
     const { signal, name } = options;
     signal?.throwIfAborted();
     const pdfjs = await loadPdfjs();
+    // In threads where pagestream installed its native JPEG decoder (render workers, the CLI), pdf.js
+    // hands it JPEG images, which then need a worker port that passes decoded images through.
+    const nativeJpeg = hasNativeImageDecoder();
+    const worker = nativeJpeg ? await startInThreadWorker() : undefined;
     const task = pdfjs.getDocument({
+      worker,
+      isImageDecoderSupported: nativeJpeg,
       // A real copy: `Buffer#slice` would be a view, and pdf.js refuses Buffers.
       data: new Uint8Array(bytes),
       ...pdfjsAssets(),
@@ -85,9 +106,10 @@ export class PdfBackend implements DocumentBackend {
     try {
       const document = await task.promise;
       if (document.numPages < 1) throw new Error('the document has no pages');
-      return new PdfBackend(name, task, document);
+      return new PdfBackend(name, task, document, worker);
     } catch (error) {
       await task.destroy();
+      worker?.destroy();
       if (signal?.aborted) throw signal.reason;
       throw describeOpenError(name, error);
     } finally {
@@ -179,6 +201,8 @@ export class PdfBackend implements DocumentBackend {
     this.#spareCanvases = [];
     this.#glyphs = new GlyphCache();
     await this.#task.destroy();
+    // pdf.js destroys only the workers it started.
+    this.#worker?.destroy();
   }
 
   /** A white-cleared canvas of this size: a spare one reset to its initial state, or a new one. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { installNativeImageDecoder } from '../backends/native-image-decoder.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT } from './cli-io.js';
 import { main } from './main.js';
@@ -9,6 +10,8 @@ import { main } from './main.js';
 // and the system's PDFs (191 pages) render byte for byte the same without them. Set before any command
 // loads, and the commands load when they run (see main.ts). A user's own setting wins.
 process.env.DISABLE_SYSTEM_FONTS_LOAD ??= '1';
+// The CLI owns its process, so pdf.js may decode JPEG images with Skia (see native-image-decoder.ts).
+installNativeImageDecoder();
 
 const controller = new AbortController();
 let interrupts = 0;

@@ -5,11 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { DocumentBackend } from '../backends/document-backend.js';
+import { installNativeImageDecoder } from '../backends/native-image-decoder.js';
 import { openDocument } from '../backends/open-document.js';
 import { PagestreamError } from '../errors.js';
 import type { WorkerReply, WorkerRequest } from './render-pool.js';
 
 if (!parentPort) throw new Error('render-worker must run in a worker thread');
+// This thread is ours: pdf.js may decode JPEG images natively here (it loads later, on first open).
+installNativeImageDecoder();
 const port = parentPort;
 const documents = new Map<number, Promise<DocumentBackend>>();
 const running = new Map<number, AbortController>();

@@ -20,6 +20,22 @@ export interface PdfStroke {
 }
 
 /** One page of {@link makePdf}. */
+/** A baseline JPEG placed on a page (a `/DCTDecode` image XObject), as scanners write pages. */
+export interface PdfImage {
+  /** Where its lower-left corner goes, in points. */
+  readonly x: number;
+  readonly y: number;
+  /** Its size on the page, in points. */
+  readonly width: number;
+  readonly height: number;
+  /** The JPEG file's bytes, 8 bits per component. */
+  readonly jpeg: Uint8Array;
+  readonly pixelWidth: number;
+  readonly pixelHeight: number;
+  /** One component (DeviceGray) instead of three (DeviceRGB). @default false */
+  readonly gray?: boolean | undefined;
+}
+
 export interface PdfPageSpec {
   /** MediaBox width in points (before /Rotate). */
   readonly width: number;
@@ -37,11 +53,13 @@ export interface PdfPageSpec {
   readonly texts?: readonly PdfText[] | undefined;
   /** Straight lines, e.g. the rules of a table. @default [] */
   readonly strokes?: readonly PdfStroke[] | undefined;
+  /** Images, drawn before the text and lines. */
+  readonly images?: readonly PdfImage[] | undefined;
 }
 
 /**
- * Write a small, valid, deterministic PDF (same input, same bytes): Helvetica text and stroked lines,
- * one content stream per page, a correct cross-reference table. Made for tests, benchmarks and the
+ * Write a small, valid, deterministic PDF (same input, same bytes): Helvetica text, stroked lines and
+ * JPEG images, one content stream per page, a correct cross-reference table. Made for tests, benchmarks and the
  * sample document, where a real PDF producer would be a heavy dependency.
  *
  * Text is encoded as WinAnsi; characters outside Latin-1 become `?`.
@@ -59,19 +77,27 @@ export function makePdf(pages: readonly PdfPageSpec[]): Uint8Array {
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>',
   ];
+  // Image XObjects follow the pages' objects.
+  const images: string[] = [];
   pages.forEach((spec, index) => {
     const rotate = spec.rotate ?? 0;
     if (rotate % 90 !== 0) throw new RangeError(`page ${index + 1}: rotate must be a multiple of 90`);
     if (!(spec.width > 0 && spec.height > 0))
       throw new RangeError(`page ${index + 1}: width and height must be positive`);
     const content = contentStream(spec);
+    const xObjects = (spec.images ?? []).map((image, k) => {
+      images.push(imageObject(image));
+      return `/Im${k} ${pageId(pages.length) + images.length - 1} 0 R`;
+    });
+    const resources = `/Font << /F1 3 0 R /F2 4 0 R >>${xObjects.length ? ` /XObject << ${xObjects.join(' ')} >>` : ''}`;
     objects.push(
       `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${num(spec.width)} ${num(spec.height)}]` +
-        `${rotate ? ` /Rotate ${rotate}` : ''} /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >>` +
+        `${rotate ? ` /Rotate ${rotate}` : ''} /Resources << ${resources} >>` +
         ` /Contents ${pageId(index) + 1} 0 R >>`,
       `<< /Length ${latin1Length(content)} >>\nstream\n${content}\nendstream`,
     );
   });
+  objects.push(...images);
 
   let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
   const offsets: number[] = [];
@@ -86,8 +112,22 @@ export function makePdf(pages: readonly PdfPageSpec[]): Uint8Array {
   return latin1Bytes(out);
 }
 
+function imageObject(image: PdfImage): string {
+  const data = latin1String(image.jpeg);
+  return (
+    `<< /Type /XObject /Subtype /Image /Width ${image.pixelWidth} /Height ${image.pixelHeight}` +
+    ` /ColorSpace /${image.gray ? 'DeviceGray' : 'DeviceRGB'} /BitsPerComponent 8 /Filter /DCTDecode` +
+    ` /Length ${data.length} >>\nstream\n${data}\nendstream`
+  );
+}
+
 function contentStream(spec: PdfPageSpec): string {
   const ops: string[] = [];
+  (spec.images ?? []).forEach((image, k) => {
+    ops.push(
+      `q ${num(image.width)} 0 0 ${num(image.height)} ${num(image.x)} ${num(image.y)} cm /Im${k} Do Q`,
+    );
+  });
   let y = spec.height - 72;
   for (const line of spec.lines ?? []) {
     const heading = line.startsWith('# ');
@@ -126,6 +166,13 @@ function num(value: number): string {
 // The file is built as a Latin-1 string: one char, one byte, so string lengths are byte offsets.
 function latin1Length(text: string): number {
   return text.length;
+}
+
+function latin1String(bytes: Uint8Array): string {
+  let text = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return text;
 }
 
 function latin1Bytes(text: string): Uint8Array {
