@@ -229,8 +229,10 @@ Skia's 29-30 in the same run, but 53 against 35 on the scanned pages of issue722
 kept. Rendering in one thread already keeps about 1.5 cores busy (Skia encodes on libuv's threads),
 which is why 2 workers gain little on 2 cores, and why \`pagestream render\` defaults to one thread on
 2 cores. The CLI row is a new process each run: starting Node and loading pdf.js and Skia take about
-0.45 s (a one-page render), against 0.03 s for pdftoppm. On scans (issue7229.pdf), pdf.js decodes the
-page's 1654x2338 JPEG in JavaScript, where poppler uses libjpeg.
+0.45 s (a one-page render), against 0.03 s for pdftoppm. Scans (issue7229.pdf, one 1654x2338 JPEG a
+page): in render workers and the CLI, pdf.js hands JPEG images to Skia's decoder (libjpeg-turbo) through
+the \`ImageDecoder\` pagestream installs there; the in-process row runs in this benchmark's own thread,
+where a library leaves pdf.js's JavaScript decoder alone, and shows what that costs.
 
 ${table}`,
 );
