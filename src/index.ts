@@ -91,6 +91,7 @@ export type { FinishReason, Usage, CompletionResult, CompletionEvent } from './c
 
 // Documents and rendering.
 export { openDocument } from './backends/open-document.js';
+export { installNativeImageDecoder } from './backends/native-image-decoder.js';
 export type { OpenDocumentWithPoolOptions } from './backends/open-document.js';
 export type {
   DocumentSource,
