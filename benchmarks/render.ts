@@ -83,23 +83,33 @@ const hasCli = existsSync(CLI);
 if (!hasCli) console.warn('dist/cli/bin.js not found: run `npm run build` to include the CLI row.');
 
 /** `pagestream render` as a user runs it: a new process, with its defaults (see `--workers`). */
-async function renderCli(input: string, format: ImageFormat) {
+async function renderCli(input: string, format: ImageFormat, pages: readonly string[] = []) {
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'bench-cli-'));
   try {
-    await run(process.execPath, [CLI, 'render', input, '--out-dir', outDir, '--image-format', format]);
+    await run(process.execPath, [
+      CLI,
+      'render',
+      input,
+      '--out-dir',
+      outDir,
+      '--image-format',
+      format,
+      ...pages,
+    ]);
     return (await readdir(outDir)).length;
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
 }
 
-async function renderPoppler(input: string, format: ImageFormat) {
+async function renderPoppler(input: string, format: ImageFormat, pages: readonly string[] = []) {
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'bench-poppler-'));
   try {
     await run('pdftoppm', [
       '-r',
       '144',
       format === 'png' ? '-png' : '-jpeg',
+      ...pages,
       input,
       path.join(outDir, 'page'),
     ]);
@@ -175,6 +185,23 @@ for (const document of documents) {
     }
   }
 }
+// Start-up: a new process rendering only the first page of pdkids.pdf as JPEG, median of 5.
+const startup: [string, number][] = [];
+const firstPage = fixturePath('pdfs', 'pdkids.pdf');
+const startupRuns: [string, () => Promise<number>][] = [];
+if (hasCli)
+  startupRuns.push(['`pagestream render --pages 1`', () => renderCli(firstPage, 'jpeg', ['--pages', '1'])]);
+if (hasPdftoppm)
+  startupRuns.push(['`pdftoppm -f 1 -l 1`', () => renderPoppler(firstPage, 'jpeg', ['-f', '1', '-l', '1'])]);
+for (const [name, render] of startupRuns) {
+  const seconds: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    await render();
+    seconds.push((performance.now() - started) / 1000);
+  }
+  startup.push([name, [...seconds].sort((a, b) => a - b)[2]!]);
+}
 const loadAfter = os.loadavg();
 await pool.close();
 
@@ -217,23 +244,21 @@ pool, the workers) or, for pdftoppm, of its process: it moves much less than wal
 cores are shared. Load average (1, 5, 15 min) before: ${load(loadBefore)}; after: ${load(loadAfter)}, on
 ${os.availableParallelism()} cores: above ${os.availableParallelism()}, other work competed for the cores and wall times are pessimistic.
 
-Where a page's time goes (pdkids.pdf, warm, one thread, CPU ms per page, timers around
-the pdf.js and Skia calls): pdf.js parsing and operator list **4.7** (6.1 before \`load-pdfjs.ts\` put
-back the native \`Array.prototype.push\` that pdf.js's bundled core-js replaces for the whole process);
-pdf.js drawing **10.4** and Skia rasterizing when the pixels are first read **5.6**, with the glyph cache
-(13.8 and 12.7 without it, when every glyph was a \`Path2D\` fill rasterized anew); then encoding: Skia's
-JPEG takes **28-41** for 1224x1584 whatever the quality, more than poppler's whole page (17-19), and our
-PNG about 15 (filter 5, deflate 10). So JPEG is where we lose: we tried our own JavaScript encoder
-(baseline, 4:2:0, a fast path for blank 16x16 blocks) and it took 22-24 ms on pdkids pages against
-Skia's 29-30 in the same run, but 53 against 35 on the scanned pages of issue7229.pdf, so it was not
-kept. Rendering in one thread already keeps about 1.5 cores busy (Skia encodes on libuv's threads),
+Where a page's time goes is measured stage by stage in \`benchmarks/render-stages.ts\` (its own section
+below): on pdkids, Skia's JPEG encoder takes more than half of a page, and on its own more than poppler's
+whole page (17-20 ms, the table's CPU column). The glyph cache and putting back the natives pdf.js's
+bundled core-js replaces (\`Array.prototype.push\` among them) cut the drawing side. So JPEG is where we lose: a JavaScript encoder of our own (baseline,
+4:2:0, a fast path for blank 16x16 blocks) was tried; it beat Skia's on text pages but lost on scans,
+and was not kept. Rendering in one thread already keeps about 1.5 cores busy (Skia encodes on libuv's threads),
 which is why 2 workers gain little on 2 cores, and why \`pagestream render\` defaults to one thread on
-2 cores. The CLI row is a new process each run: starting Node and loading pdf.js and Skia take about
-0.45 s (a one-page render), against 0.03 s for pdftoppm. Scans (issue7229.pdf, one 1654x2338 JPEG a
+2 cores. The CLI row is a new process each run, start-up included (see the one-page times below). Scans (issue7229.pdf, one 1654x2338 JPEG a
 page): in render workers and the CLI, pdf.js hands JPEG images to Skia's decoder (libjpeg-turbo) through
 the \`ImageDecoder\` pagestream installs there; the in-process row runs in this benchmark's own thread,
 where a library leaves pdf.js's JavaScript decoder alone, and shows what that costs.
 
-${table}`,
+${table}
+
+A new process rendering only page 1 of pdkids.pdf as JPEG (start-up included), median of 5:
+${startup.map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`).join('; ')}.`,
 );
 console.log(table);
