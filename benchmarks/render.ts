@@ -67,15 +67,22 @@ function childCpuSeconds(): number | undefined {
   }
 }
 
-async function renderOurs(input: string, format: ImageFormat, renderPool: RenderPool | undefined) {
+/** Run `write` into a fresh temporary folder; returns how many files it wrote there. */
+async function filesWritten(write: (outDir: string) => Promise<unknown>): Promise<number> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'bench-render-'));
   try {
-    const report = await renderToDirectory(input, { outDir, scale: 2, imageFormat: format, renderPool });
-    if (report.totals.failed > 0) throw new Error(`${input}: ${report.totals.failed} pages failed`);
-    return report.totals.succeeded;
+    await write(outDir);
+    return (await readdir(outDir)).length;
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
+}
+
+function renderOurs(input: string, format: ImageFormat, renderPool: RenderPool | undefined) {
+  return filesWritten(async (outDir) => {
+    const report = await renderToDirectory(input, { outDir, scale: 2, imageFormat: format, renderPool });
+    if (report.totals.failed > 0) throw new Error(`${input}: ${report.totals.failed} pages failed`);
+  });
 }
 
 const CLI = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
@@ -83,40 +90,17 @@ const hasCli = existsSync(CLI);
 if (!hasCli) console.warn('dist/cli/bin.js not found: run `npm run build` to include the CLI row.');
 
 /** `pagestream render` as a user runs it: a new process, with its defaults (see `--workers`). */
-async function renderCli(input: string, format: ImageFormat, pages: readonly string[] = []) {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'bench-cli-'));
-  try {
-    await run(process.execPath, [
-      CLI,
-      'render',
-      input,
-      '--out-dir',
-      outDir,
-      '--image-format',
-      format,
-      ...pages,
-    ]);
-    return (await readdir(outDir)).length;
-  } finally {
-    await rm(outDir, { recursive: true, force: true });
-  }
+function renderCli(input: string, format: ImageFormat, pages: readonly string[] = []) {
+  return filesWritten((outDir) =>
+    run(process.execPath, [CLI, 'render', input, '--out-dir', outDir, '--image-format', format, ...pages]),
+  );
 }
 
-async function renderPoppler(input: string, format: ImageFormat, pages: readonly string[] = []) {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'bench-poppler-'));
-  try {
-    await run('pdftoppm', [
-      '-r',
-      '144',
-      format === 'png' ? '-png' : '-jpeg',
-      ...pages,
-      input,
-      path.join(outDir, 'page'),
-    ]);
-    return (await readdir(outDir)).length;
-  } finally {
-    await rm(outDir, { recursive: true, force: true });
-  }
+function renderPoppler(input: string, format: ImageFormat, pages: readonly string[] = []) {
+  const type = format === 'png' ? '-png' : '-jpeg';
+  return filesWritten((outDir) =>
+    run('pdftoppm', ['-r', '144', type, ...pages, input, path.join(outDir, 'page')]),
+  );
 }
 
 const pool: RenderPool = createRenderPool();

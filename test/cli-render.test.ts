@@ -88,7 +88,10 @@ describe('pagestream render (the built CLI)', () => {
       const result = await runCli(['render', pdf, '--out-dir', out, ...flag]);
       assert.equal(result.code, 2, `${value}: ${result.stderr}`);
       // `--workers -1` looks like a flag to parseArgs, which explains that over three lines.
-      assert.match(result.stderr, value === ' -1' ? /--workers/ : /--workers: expected a whole number/);
+      assert.match(
+        result.stderr,
+        value === ' -1' ? /--workers/ : /--workers: expected a whole number 0 or more/,
+      );
       assert.match(result.stderr, /^error: INVALID_OPTIONS: /);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
       await assert.rejects(readdir(out), { code: 'ENOENT' });

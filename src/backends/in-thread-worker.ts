@@ -37,59 +37,42 @@ export class InThreadPort {
 }
 
 function cloneKeepingImages(message: unknown, transfer: readonly unknown[]): unknown {
-  const images = transfer.filter(isDecodedImage);
-  if (images.length === 0) return structuredClone(message, { transfer: transfer as Transferables });
+  if (!transfer.some(isDecodedImage))
+    return structuredClone(message, { transfer: transfer as Transferables });
   // Only image messages carry one (`{ data: [id, page, 'Image', { bitmap, ... }] }`): small objects.
-  const held = new Map<string, unknown>();
-  const placeholders = swapImages(message, (image) => {
-    const key = `\u0000pagestream-image-${held.size}`;
-    held.set(key, image);
+  // The images step aside for placeholders while the rest is cloned, then take their places again.
+  const images = new Map<string, unknown>();
+  const toPlaceholder = (item: unknown) => {
+    if (!isDecodedImage(item)) return item;
+    const key = `\u0000pagestream-image-${images.size}`;
+    images.set(key, item);
     return key;
-  });
-  const others = transfer.filter((item) => !isDecodedImage(item)) as Transferables;
-  const clone = structuredClone(message, { transfer: others });
-  const restore = (key: unknown) => (typeof key === 'string' && held.has(key) ? held.get(key) : key);
-  for (const [container, key, image] of placeholders)
-    (container as Record<string | number, unknown>)[key] = image;
-  swapImagesBack(clone, restore);
+  };
+  const toImage = (item: unknown) => (typeof item === 'string' && images.has(item) ? images.get(item) : item);
+  substitute(message, toPlaceholder);
+  let clone: unknown;
+  try {
+    clone = structuredClone(message, {
+      transfer: transfer.filter((item) => !isDecodedImage(item)) as Transferables,
+    });
+  } finally {
+    substitute(message, toImage); // the sender's message is left as it was
+  }
+  substitute(clone, toImage);
   return clone;
 }
 
-/** A place in a message where an image was: its container and key. */
-type Slot = [container: Record<string, unknown> | unknown[], key: string | number, image: unknown];
-
-/** Replace every decoded image inside plain objects and arrays by `keyOf(image)`; return where. */
-function swapImages(value: unknown, keyOf: (image: unknown) => string, slots: Slot[] = []): Slot[] {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      if (isDecodedImage(item)) {
-        slots.push([value, index, item]);
-        value[index] = keyOf(item);
-      } else swapImages(item, keyOf, slots);
-    });
-  } else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      if (isDecodedImage(item)) {
-        slots.push([value, key, item]);
-        value[key] = keyOf(item);
-      } else swapImages(item, keyOf, slots);
-    }
-  }
-  return slots;
-}
-
-/** In the clone, turn placeholders back into the images. */
-function swapImagesBack(value: unknown, restore: (key: unknown) => unknown): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      value[index] = restore(item);
-      swapImagesBack(item, restore);
-    });
-  } else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      value[key] = restore(item);
-      swapImagesBack(item, restore);
-    }
+/** Put `replace(item)` in place of every item of plain objects and arrays it changes; look inside the rest. */
+function substitute(value: unknown, replace: (item: unknown) => unknown): void {
+  const entries = Array.isArray(value)
+    ? [...value.entries()]
+    : isPlainObject(value)
+      ? Object.entries(value)
+      : [];
+  for (const [key, item] of entries) {
+    const replaced = replace(item);
+    if (replaced !== item) (value as Record<string | number, unknown>)[key] = replaced;
+    else substitute(item, replace);
   }
 }
 
@@ -105,7 +88,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * One per document (pdf.js allows one worker per port); the caller destroys it after the document.
  */
 export async function startInThreadWorker(): Promise<PDFWorker> {
-  const [pdfjs, handler] = await Promise.all([loadPdfjs(), loadPdfjsWorker()]);
+  const handler = await loadPdfjsWorker(); // loads pdf.js with it
+  const pdfjs = await loadPdfjs();
   const port = new InThreadPort();
   // Typed as a DOM Worker; pdf.js only calls postMessage, add/removeEventListener and terminate.
   // Errors only, as `PdfBackend` asks of pdf.js: a library must not log recoverable damage.

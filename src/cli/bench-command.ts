@@ -12,6 +12,7 @@ import type { SimulatedServer } from '../simulate/start-simulated-server.js';
 import { EXIT, writeReport } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { CONNECTION_FLAGS, parseConnectionArgs } from './parse-connection-args.js';
+import { integerFlag } from './integer-flag.js';
 import { UsageError, toFlagError } from './usage-error.js';
 
 export const BENCH_HELP = `Usage: pagestream bench <input> [options]
@@ -52,10 +53,7 @@ export async function runBenchCommand(argv: readonly string[], io: CliIo): Promi
   const [input, ...extra] = positionals;
   if (input === undefined || extra.length > 0) throw new UsageError('bench: give exactly one input document');
   const levels = parseLevels(values.concurrency);
-  const repeat = Number(values.repeat);
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
-    throw new UsageError(`--repeat: expected an integer from 1 to 100; got ${JSON.stringify(values.repeat)}`);
-  }
+  const repeat = integerFlag('--repeat', values.repeat, 1, 100);
   const options: ConvertOptions = parseConnectionArgs(values, io.env);
 
   let simulated: SimulatedServer | undefined;

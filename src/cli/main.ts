@@ -48,9 +48,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT.usage;
   }
   try {
-    return await (
-      await load()
-    )(rest, io);
+    const run = await load();
+    return await run(rest, io);
   } catch (error) {
     // parseArgs explains some mistakes over several lines; errors here are one line each.
     const shown = isParseArgsError(error)

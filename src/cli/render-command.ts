@@ -4,6 +4,7 @@ import { createRenderPool } from '../render/render-pool.js';
 import { renderToDirectory } from '../render/render-to-directory.js';
 import { EXIT, writeReport } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
+import { integerFlag } from './integer-flag.js';
 import { ProgressBar } from './progress-bar.js';
 import { UsageError } from './usage-error.js';
 
@@ -56,11 +57,8 @@ export async function runRenderCommand(argv: readonly string[], io: CliIo): Prom
   const maxSize =
     values['max-size'] === undefined ? undefined : positiveNumber('--max-size', values['max-size']);
   const quality = positiveNumber('--image-quality', values['image-quality']);
-  const workers = values.workers === undefined ? defaultWorkers() : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 0)
-    throw new UsageError(
-      `--workers: expected a whole number, 0 or more; got ${JSON.stringify(values.workers)}`,
-    );
+  const workers =
+    values.workers === undefined ? defaultWorkers() : integerFlag('--workers', values.workers, 0);
   const format = values['image-format'];
   if (format !== 'png' && format !== 'jpeg' && format !== 'webp') {
     throw new UsageError(`--image-format: expected png, jpeg or webp; got ${JSON.stringify(format)}`);

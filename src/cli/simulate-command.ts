@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { runSimulateCommand } from '../simulate/run-simulate-command.js';
 import { EXIT } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
-import { UsageError } from './usage-error.js';
+import { integerFlag } from './integer-flag.js';
 
 export const SIMULATE_HELP = `Usage: pagestream simulate [options]
 
@@ -34,9 +34,7 @@ export async function runSimulateCli(argv: readonly string[], io: CliIo): Promis
     io.stdout.write(SIMULATE_HELP);
     return EXIT.ok;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port: expected 0-65535; got ${JSON.stringify(values.port)}`);
+  const port = integerFlag('--port', values.port, 0, 65535);
   await runSimulateCommand({
     port,
     ...(values.capacity === undefined ? {} : { capacity: Number(values.capacity) }),

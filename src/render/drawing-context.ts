@@ -167,12 +167,7 @@ export class DrawingContext {
     this.#readTracked();
     const { a, b, c, d, e, f } = target.getTransform();
     this.#setTransform(a, b, c, d, e, f);
-    this.#na = a;
-    this.#nb = b;
-    this.#nc = c;
-    this.#nd = d;
-    this.#ne = e;
-    this.#nf = f;
+    this.#noteNative(a, b, c, d, e, f);
   }
 
   /** This wrapper typed as the context it stands in for. */
@@ -214,12 +209,7 @@ export class DrawingContext {
     if (this.#nativeDepth > this.#depth) {
       this.#nativeDepth = this.#depth;
       this.#target.restore();
-      this.#na = frame.na;
-      this.#nb = frame.nb;
-      this.#nc = frame.nc;
-      this.#nd = frame.nd;
-      this.#ne = frame.ne;
-      this.#nf = frame.nf;
+      this.#noteNative(frame.na, frame.nb, frame.nc, frame.nd, frame.ne, frame.nf);
     }
     this.#a = frame.a;
     this.#b = frame.b;
@@ -241,8 +231,7 @@ export class DrawingContext {
     this.#nativeDepth = 0;
     this.#step = GlyphStep.None;
     this.#setTransform(1, 0, 0, 1, 0, 0);
-    this.#na = this.#nd = 1;
-    this.#nb = this.#nc = this.#ne = this.#nf = 0;
+    this.#noteNative(1, 0, 0, 1, 0, 0);
     this.#readTracked();
   }
 
@@ -309,18 +298,7 @@ export class DrawingContext {
       typeof this.#fillStyle === 'string'
     ) {
       this.#step = GlyphStep.None;
-      if (
-        this.#na !== 1 ||
-        this.#nb !== 0 ||
-        this.#nc !== 0 ||
-        this.#nd !== 1 ||
-        this.#ne !== 0 ||
-        this.#nf !== 0
-      ) {
-        this.#target.setTransform(1, 0, 0, 1, 0, 0);
-        this.#na = this.#nd = 1;
-        this.#nb = this.#nc = this.#ne = this.#nf = 0;
-      }
+      this.#sendTransform(1, 0, 0, 1, 0, 0); // the cache draws in device pixels
       const colour = this.#fillStyle;
       if (this.#glyphs.draw(this.#target, path, colour, this.#a, this.#b, this.#c, this.#d, this.#e, this.#f))
         return;
@@ -387,12 +365,11 @@ export class DrawingContext {
 
   /** Give the native context the transform pdf.js has set, if it has another. */
   #sync(): void {
-    const a = this.#a;
-    const b = this.#b;
-    const c = this.#c;
-    const d = this.#d;
-    const e = this.#e;
-    const f = this.#f;
+    this.#sendTransform(this.#a, this.#b, this.#c, this.#d, this.#e, this.#f);
+  }
+
+  /** Set the native context's transform, unless it has this one already. */
+  #sendTransform(a: number, b: number, c: number, d: number, e: number, f: number): void {
     if (
       a === this.#na &&
       b === this.#nb &&
@@ -403,6 +380,11 @@ export class DrawingContext {
     )
       return;
     this.#target.setTransform(a, b, c, d, e, f);
+    this.#noteNative(a, b, c, d, e, f);
+  }
+
+  /** Record the transform the native context has. */
+  #noteNative(a: number, b: number, c: number, d: number, e: number, f: number): void {
     this.#na = a;
     this.#nb = b;
     this.#nc = c;
@@ -422,7 +404,10 @@ export class DrawingContext {
 
   /** This transform times (a b c d e f), as `transform()` does. */
   #multiply(a: number, b: number, c: number, d: number, e: number, f: number): void {
-    const [a0, b0, c0, d0] = [this.#a, this.#b, this.#c, this.#d];
+    const a0 = this.#a;
+    const b0 = this.#b;
+    const c0 = this.#c;
+    const d0 = this.#d;
     this.#a = a0 * a + c0 * b;
     this.#b = b0 * a + d0 * b;
     this.#c = a0 * c + c0 * d;

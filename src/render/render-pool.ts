@@ -1,5 +1,5 @@
 import os from 'node:os';
-// Loads the system fonts into Skia's process-wide registry in this thread; see WORKER_ENV.
+// Loads the system fonts into Skia's process-wide registry in this thread; see startWorker.
 import '@napi-rs/canvas';
 import { Worker } from 'node:worker_threads';
 import type { DocumentBackend, PageImage, PageInfo, RenderOptions } from '../backends/document-backend.js';
@@ -266,11 +266,10 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
  * with the system's fonts (about 0.3 s of CPU and a scan of every font file). This thread has done so
  * by the time a worker starts (importing this module loads @napi-rs/canvas), so workers skip it: a
  * worker then starts in tens of milliseconds instead of hundreds and still draws with every font.
+ * The rest of the environment is this thread's as it is now, as a worker gets by default.
  */
-const WORKER_ENV = { ...process.env, DISABLE_SYSTEM_FONTS_LOAD: '1' };
-
 function startWorker(): Worker {
-  const env = WORKER_ENV;
+  const env = { ...process.env, DISABLE_SYSTEM_FONTS_LOAD: '1' };
   if (!import.meta.url.endsWith('.ts'))
     return new Worker(new URL('./render-worker.js', import.meta.url), { env });
   const entry = new URL('./render-worker.ts', import.meta.url).href;
